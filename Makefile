@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh clone: `make demo` and `make test`.
+# Both create (or reuse) .venv and install what is missing; the install step is skipped
+# when requirements.txt and pyproject.toml have not changed since the last install.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test release check bench clean-student-data
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/grader demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+release: $(STAMP)
+	$(BIN)/grader release
+
+check: $(STAMP)
+	$(BIN)/grader check
+
+bench: $(STAMP)
+	$(BIN)/python bench/conv1d.py
+
+# Removes every student's submission, grades and feedback from this course directory.
+clean-student-data:
+	rm -rf submitted feedback grades gradebook.db
+	find autograded -mindepth 1 ! -name README.md -exec rm -rf {} +

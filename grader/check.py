@@ -1,0 +1,98 @@
+"""`grader check ID`: the instructor's quality gate for one problem set.
+
+In a throwaway copy of the course it releases the problem set, submits
+- the source notebook itself, twice ("solution" and "solution-again"),
+- the blank release ("blank"),
+- every instructor-written wrong solution ("wrong-<name>"),
+autogrades them all with nbgrader, and compares the scores with what each must get:
+full autograded marks, identical scores on both solution runs, zero for the blank release,
+and lost points for each wrong solution, in the tests it names.
+"""
+
+import tempfile
+from dataclasses import dataclass
+
+from grader import notebooks, release, submissions
+from grader.autograde import grade_batch
+from grader.course import copy_course_skeleton
+
+
+@dataclass
+class Verdict:
+    submission: str
+    expectation: str
+    ok: bool
+    detail: str = ""
+
+
+def _graded(result):
+    if result.status != "graded":
+        return f"not graded: {result.status}: {result.message}"
+    return None
+
+
+def judge(results, points, wrongs):
+    """Verdicts for the check's submissions. points: {grade_id: max points} of autograded tests."""
+    verdicts = []
+    solution, again, blank = results["solution"], results["solution-again"], results["blank"]
+    problem = _graded(solution)
+    missed = [t for t, p in points.items() if solution.tests.get(t) != p]
+    verdicts.append(Verdict("solution", "full autograded marks",
+                            problem is None and not missed and solution.auto == solution.max_auto,
+                            problem or f"{solution.auto:g}/{solution.max_auto:g}"
+                            + (f"; lost: {', '.join(missed)}" if missed else "")))
+    verdicts.append(Verdict("solution-again", "the same score in every test as the first run",
+                            _graded(again) is None and again.tests == solution.tests,
+                            _graded(again) or f"{again.auto:g}/{again.max_auto:g}"))
+    verdicts.append(Verdict("blank", "zero autograded points",
+                            _graded(blank) is None and blank.auto == 0,
+                            _graded(blank) or f"{blank.auto:g}/{blank.max_auto:g}"))
+    if not wrongs:
+        verdicts.append(Verdict("wrong-*", "at least one wrong solution under tests/wrong_solutions",
+                                False, "none found"))
+    for w in wrongs:
+        r = results[f"wrong-{w.name}"]
+        problem = _graded(r)
+        unknown = [t for t in w.must_lose + w.must_keep if t not in points]
+        kept = [t for t in w.must_lose if r.tests.get(t, 0.0) >= points.get(t, 0.0)]
+        lost = [t for t in w.must_keep if r.tests.get(t, 0.0) < points.get(t, 0.0)]
+        ok = problem is None and not unknown and not kept and not lost and r.auto < r.max_auto
+        detail = problem or "; ".join(filter(None, [
+            f"{r.auto:g}/{r.max_auto:g}",
+            unknown and f"unknown test ids {unknown}",
+            kept and f"kept the points of {kept}",
+            lost and f"lost the points of {lost}",
+        ]))
+        verdicts.append(Verdict(f"wrong-{w.name}", f"loses points ({w.description})", ok, detail))
+    return verdicts
+
+
+def check(course, ps_id, *, smoke=True, progress=True):
+    """Runs the gate for one problem set; returns its Verdicts."""
+    wrongs = submissions.load_wrong_solutions(submissions.wrong_solutions_dir(course, ps_id))
+    with tempfile.TemporaryDirectory(prefix=f"grader-check-{ps_id}-") as tmp:
+        work = copy_course_skeleton(course, tmp, [ps_id])
+        release.generate(work, ps_id)
+        source_nb = notebooks.read(work.source_notebook(ps_id))
+        release_nb = notebooks.read(work.release_notebook(ps_id))
+        problems = release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
+        verdicts = [Verdict("release", "no leaked solutions, a stub for every solution",
+                            not problems, "; ".join(problems))]
+        submissions.write_submission(work, "solution", ps_id, source_nb)
+        submissions.write_submission(work, "solution-again", ps_id, source_nb)
+        submissions.write_submission(work, "blank", ps_id, submissions.blank(release_nb))
+        for w in wrongs:
+            nb = submissions.wrong(source_nb, release_nb, w)
+            submissions.write_submission(work, f"wrong-{w.name}", ps_id, nb)
+        results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress)}
+    points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
+    return verdicts + judge(results, points, wrongs)
+
+
+def format_verdicts(ps_id, verdicts):
+    width = max(len(v.submission) for v in verdicts)
+    lines = [f"grader check {ps_id}"]
+    for v in verdicts:
+        lines.append(f"  {'PASS' if v.ok else 'FAIL'}  {v.submission:<{width}}  {v.expectation}"
+                     + (f"  [{v.detail}]" if v.detail else ""))
+    return "\n".join(lines)

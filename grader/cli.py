@@ -1,0 +1,92 @@
+"""The `grader` command line (also `python -m grader`). Run it at the course root."""
+
+import argparse
+import sys
+
+from grader import __version__
+from grader.course import PROBLEM_SETS, Course
+
+
+def cmd_release(args):
+    from grader.release import release
+
+    course, failed = Course(args.root), False
+    for ps_id in course.resolve_ids(args.ids):
+        problems = release(course, ps_id, execute_release=not args.no_run)
+        print(f"{ps_id}: {'released' if not problems else 'released with problems'} "
+              f"-> {course.release_notebook(ps_id).relative_to(course.root)}")
+        for problem in problems:
+            print(f"  - {problem}")
+        failed |= bool(problems)
+    return int(failed)
+
+
+def cmd_check(args):
+    from grader.check import check, format_verdicts
+
+    course, failed = Course(args.root), False
+    for ps_id in course.resolve_ids(args.ids):
+        verdicts = check(course, ps_id, smoke=not args.full)
+        print(format_verdicts(ps_id, verdicts))
+        failed |= not all(v.ok for v in verdicts)
+    return int(failed)
+
+
+def cmd_autograde(args):
+    from grader.autograde import format_table, grade_batch, write_csv
+
+    course = Course(args.root)
+    (ps_id,) = course.resolve_ids([args.id])
+    students = args.student or None
+    results = grade_batch(course, ps_id, students, smoke=args.smoke)
+    if not results:
+        print(f"no submissions found under submitted/*/{ps_id}")
+        return 1
+    path = write_csv(course, ps_id, results)
+    print(format_table(results))
+    print(f"\ngrades written to {path.relative_to(course.root)}")
+    return 0
+
+
+def cmd_demo(args):
+    from grader.demo import demo
+
+    return demo(Course(args.root), smoke=not args.full)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="grader", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"grader {__version__}")
+    parser.add_argument("--root", default=".", help="the course directory (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ids_help = f"problem set ids (default: every one that exists): {', '.join(PROBLEM_SETS)}"
+
+    p = sub.add_parser("release", help="generate the release notebooks and check them")
+    p.add_argument("ids", nargs="*", help=ids_help)
+    p.add_argument("--no-run", action="store_true", help="skip running the release notebook")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("check", help="quality gate: solution full marks, blank zero, wrong solutions lose points")
+    p.add_argument("ids", nargs="*", help=ids_help)
+    p.add_argument("--full", action="store_true", help="grade in full mode instead of smoke mode")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("autograde", help="grade every submitted/*/ID in batch")
+    p.add_argument("id", help="the problem set id")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--smoke", action="store_true", help="run the notebooks in smoke mode (short training)")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("demo", help="release, a synthetic class, batch autograding and results")
+    p.add_argument("--full", action="store_true", help="run the notebooks in full mode instead of smoke mode")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Reading scores out of the nbgrader gradebook (read-only; nbgrader itself writes it)."""
+
+from nbgrader.api import Gradebook, MissingEntry
+from traitlets.config.loader import PyFileConfigLoader
+
+
+def course_id(course):
+    """The course id set in the course's nbgrader_config.py."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
+    return config.CourseDirectory.get("course_id", "default_course")
+
+
+def submission_scores(course, ps_id, student):
+    """Scores of one graded submission, or None when the gradebook has none.
+
+    Returns {"auto": points from autograded tests, "max_auto": their maximum,
+             "manual_max": points awaiting a human, "tests": {grade_id: score}}.
+    """
+    with Gradebook(course.db_url, course_id(course)) as gb:
+        try:
+            nb = gb.find_submission_notebook(ps_id, ps_id, student)
+        except MissingEntry:
+            return None
+        tests = {g.name: float(g.score or 0.0) for g in nb.grades}
+        manual_max = sum(float(g.max_score) for g in nb.grades if g.cell_type == "markdown")
+        return {"auto": float(nb.code_score), "max_auto": float(nb.max_code_score),
+                "manual_max": manual_max, "tests": tests}

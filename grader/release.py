@@ -1,0 +1,152 @@
+"""`grader release`: nbgrader's generate_assignment, then checks of what it produced.
+
+Three checks, each returning a list of problems (empty when the release is sound):
+- leaks():  no solution line, hidden test or manually graded answer text reaches the release;
+- stubs():  every solution region became a stub that raises NotImplementedError;
+- run():    the release runs top to bottom, failing only in cells that depend on a stub.
+"""
+
+import ast
+import os
+import tempfile
+
+from nbclient import NotebookClient
+
+from grader import notebooks
+from grader.course import SMOKE_ENV, run_nbgrader
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def generate(course, ps_id):
+    """Runs `nbgrader generate_assignment ID --force` in the course root."""
+    proc = run_nbgrader(course, ["generate_assignment", ps_id, "--force"])
+    if proc.returncode != 0 or not course.release_notebook(ps_id).exists():
+        raise ReleaseError(f"nbgrader generate_assignment {ps_id} failed:\n{proc.stdout}{proc.stderr}")
+
+
+def _secret_lines(source_nb):
+    """Stripped lines an instructor wrote for their eyes only, minus lines also shown to students."""
+    secret, public = set(), set()
+    for cell in source_nb.cells:
+        text = cell.source
+        hidden = notebooks.region_lines(text) + notebooks.region_lines(
+            text, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN)
+        if cell.cell_type == "markdown" and notebooks.is_solution(cell):
+            hidden = text.split("\n")  # a manually graded answer: the whole model answer
+        secret.update(line.strip() for line in hidden)
+        hidden_set = set(hidden)
+        public.update(line.strip() for line in text.split("\n") if line not in hidden_set)
+    return {line for line in secret - public if line}
+
+
+def leaks(source_nb, release_nb):
+    problems = []
+    secret = _secret_lines(source_nb)
+    for index, cell in enumerate(release_nb.cells):
+        where = notebooks.grade_id(cell) or f"cell {index}"
+        for line in cell.source.split("\n"):
+            stripped = line.strip()
+            if stripped.startswith(notebooks.MARKERS):
+                problems.append(f"{where}: marker {stripped!r} left in the release")
+            elif stripped in secret:
+                problems.append(f"{where}: instructor-only line leaked: {stripped!r}")
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            problems.append(f"{where}: the release carries outputs")
+    return problems
+
+
+def stubs(source_nb, release_nb):
+    problems = []
+    release_cells = notebooks.cells_by_grade_id(release_nb)
+    for cell in source_nb.cells:
+        count = len(notebooks.regions(cell.source))
+        if cell.cell_type != "code" or not count:
+            continue
+        gid = notebooks.grade_id(cell)
+        released = release_cells.get(gid)
+        if released is None:
+            problems.append(f"{gid}: solution cell missing from the release")
+            continue
+        raises = released.source.count("raise NotImplementedError")
+        if raises < count:
+            problems.append(f"{gid}: {count} solution region(s) but {raises} NotImplementedError stub(s)")
+    return problems
+
+
+def _assigned_names(source):
+    """Top-level names a cell binds (assignments, defs, classes, imports, loop targets)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+def _used_names(source):
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def stub_failures_only(executed_nb):
+    """Problems in an executed release: errors that cannot be traced back to a stub.
+
+    A cell may fail with NotImplementedError (it reached a stub), or when it uses a name that an
+    earlier failing cell was meant to set. Anything else means the release is broken.
+    """
+    problems, tainted = [], set()
+    for index, cell in enumerate(executed_nb.cells):
+        if cell.cell_type != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if not errors:
+            continue
+        error = errors[0]
+        depends = error.ename == "NotImplementedError" or bool(_used_names(cell.source) & tainted)
+        if error.ename == "NameError" and notebooks.undefined_name(error.evalue) in tainted:
+            depends = True
+        if not depends:
+            where = notebooks.grade_id(cell) or f"cell {index}"
+            problems.append(f"{where}: fails with {error.ename}: {error.evalue} "
+                            f"(not caused by an unfinished stub)")
+        tainted |= _assigned_names(cell.source)
+    return problems
+
+
+def execute(nb, *, smoke=True, timeout=300, cwd=None):
+    """Runs a notebook in a fresh kernel, in a scratch folder; returns the executed copy."""
+    env = dict(os.environ, MPLBACKEND="Agg")
+    if smoke:
+        env[SMOKE_ENV] = "1"
+    with tempfile.TemporaryDirectory() as scratch:
+        client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
+                                resources={"metadata": {"path": cwd or scratch}})
+        return client.execute(env=env)
+
+
+def run(release_nb, *, smoke=True):
+    return stub_failures_only(execute(release_nb, smoke=smoke))
+
+
+def release(course, ps_id, *, execute_release=True):
+    """Generates one problem set's release and checks it; returns the list of problems."""
+    generate(course, ps_id)
+    source_nb = notebooks.read(course.source_notebook(ps_id))
+    release_nb = notebooks.read(course.release_notebook(ps_id))
+    problems = leaks(source_nb, release_nb) + stubs(source_nb, release_nb)
+    if execute_release:
+        problems += run(release_nb)
+    return problems
