@@ -41,11 +41,17 @@ def unreadable_reason(path):
     if not path.exists():
         return f"no notebook named {path.name} in the submission folder"
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        text = path.read_text(encoding="utf-8")
+        json.loads(text)
+    except UnicodeDecodeError:
+        return "the notebook file is not text: it is not an .ipynb file, or it was damaged"
     except json.JSONDecodeError as error:
-        return f"the notebook file is not valid JSON (line {error.lineno}): it was damaged or truncated"
-    except Exception as error:  # nbformat raises several types for unreadable files
-        return f"the notebook file cannot be read: {error}"
+        return (f"the notebook file is not valid JSON (line {error.lineno}, column {error.colno}): "
+                f"it was damaged or cut off; download it again and resubmit")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises several types for malformed notebooks
+        return f"the file is JSON but not a Jupyter notebook: {str(error)[:200]}"
     if not any(notebooks.grade_id(c) for c in nb.cells):
         return "the notebook has no nbgrader cells: it is not this problem set's notebook, or its metadata was stripped"
     return None

@@ -1,0 +1,78 @@
+"""Batch autograding goes on past broken submissions and records a fair score for each."""
+
+import csv
+
+import pytest
+
+from grader import notebooks, release, submissions
+from grader.autograde import Result, format_table, grade_batch, unreadable_reason, write_csv
+from tests.conftest import PS3
+
+
+def test_unreadable_reasons(tmp_path, repo_course):
+    missing = tmp_path / "missing.ipynb"
+    assert "no notebook named" in unreadable_reason(missing)
+    binary = tmp_path / "binary.ipynb"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    assert "not text" in unreadable_reason(binary)
+    not_nb = tmp_path / "list.ipynb"
+    not_nb.write_text("[1, 2, 3]")
+    assert "not a Jupyter notebook" in unreadable_reason(not_nb)
+    stripped = notebooks.read(repo_course.release_notebook(PS3))
+    for cell in stripped.cells:
+        cell.metadata.pop("nbgrader", None)
+    path = tmp_path / "stripped.ipynb"
+    notebooks.write(stripped, path)
+    assert "metadata was stripped" in unreadable_reason(path)
+    good = tmp_path / "good.ipynb"
+    notebooks.write(notebooks.read(repo_course.release_notebook(PS3)), good)
+    assert unreadable_reason(good) is None
+
+
+def test_format_table_shows_every_student():
+    table = format_table([
+        Result("alice", "graded", "", 12.0, 33, 33, 2, {}),
+        Result("bob", "unreadable", "the notebook file is not valid JSON", 0.0, 0, 33),
+    ])
+    assert "alice" in table and "33/33" in table and "+2 pts to grade by hand" in table
+    assert "bob" in table and "0/33" in table and "not valid JSON" in table
+
+
+HANGING_GRADIENT = """
+while True:  # a student's infinite loop
+    pass
+"""
+
+
+@pytest.mark.e2e
+def test_batch_survives_damaged_and_hanging_submissions(fresh_course):
+    course = fresh_course
+    # A short cell timeout for this test only, so that the hanging cells are cut off quickly.
+    with open(course.root / "nbgrader_config.py", "a") as f:
+        f.write("\nc.Execute.timeout = 8\n")
+    release.generate(course, PS3)
+    source_nb = notebooks.read(course.source_notebook(PS3))
+    release_nb = notebooks.read(course.release_notebook(PS3))
+    perfect = submissions.perfect(source_nb, release_nb)
+    submissions.write_submission(course, "alice", PS3, perfect)
+    submissions.write_damaged_submission(course, "bob", PS3, perfect)
+    hanging = notebooks.filled_release(release_nb, source_nb, {("numerical_gradient", 1): HANGING_GRADIENT})
+    submissions.write_submission(course, "carol", PS3, hanging)
+
+    results = {r.student: r for r in grade_batch(course, PS3, progress=False)}
+
+    assert list(results) == ["alice", "bob", "carol"]
+    assert results["alice"].status == "graded" and results["alice"].auto == 33
+    assert results["bob"].status == "unreadable" and results["bob"].auto == 0
+    assert "not valid JSON" in results["bob"].message
+    carol = results["carol"]
+    assert carol.status == "graded", carol.message
+    assert carol.tests["test_numerical_gradient"] == 0, "the hanging test cell earns nothing"
+    assert carol.auto == 33 - 3, "only the hanging function's points are lost"
+
+    path = write_csv(course, PS3, list(results.values()))
+    rows = {row["student_id"]: row for row in csv.DictReader(open(path))}
+    assert rows["alice"]["autograded_score"] == "33" and rows["alice"]["autograded_max"] == "33"
+    assert rows["bob"]["status"] == "unreadable" and rows["bob"]["autograded_score"] == "0"
+    assert rows["carol"]["test_numerical_gradient"] == "0" and rows["carol"]["test_forward"] == "6"
+    assert (course.autograded_notebook("alice", PS3)).exists()

@@ -1,0 +1,116 @@
+"""The committed release equals nbgrader's output, and the release checks catch what they claim."""
+
+import copy
+import json
+
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from grader import notebooks, release
+from tests.conftest import PS3, course_copy
+
+
+def normalised(path):
+    return json.loads(path.read_text())
+
+
+def test_committed_release_is_what_nbgrader_generates(repo_course, tmp_path):
+    """Fails when source/ changed and `grader release` was not run (release/ drifted)."""
+    ps_ids = repo_course.existing_problem_sets()
+    course = course_copy(tmp_path, ps_ids, wrong_solutions=False)
+    for ps in ps_ids:
+        release.generate(course, ps)
+        generated = normalised(course.release_notebook(ps))
+        committed = normalised(repo_course.release_notebook(ps))
+        assert generated == committed, f"release/{ps} is out of date: run `grader release` and commit release/"
+
+
+@pytest.fixture(scope="module")
+def ps3_pair(repo_course):
+    return (notebooks.read(repo_course.source_notebook(PS3)),
+            notebooks.read(repo_course.release_notebook(PS3)))
+
+
+def test_shipped_release_passes_the_static_checks(ps3_pair):
+    source_nb, release_nb = ps3_pair
+    assert release.leaks(source_nb, release_nb) == []
+    assert release.stubs(source_nb, release_nb) == []
+
+
+def test_leaked_solution_line_is_reported(ps3_pair):
+    source_nb, release_nb = ps3_pair
+    leaked = copy.deepcopy(release_nb)
+    cell = notebooks.cells_by_grade_id(leaked)["conv1d_fast"]
+    cell.source = cell.source.replace("raise NotImplementedError()",
+                                      'y = np.einsum("ncwk,ock->now", windows, self.W, optimize=True)', 1)
+    problems = release.leaks(source_nb, leaked)
+    assert any("conv1d_fast" in p and "einsum" in p for p in problems), problems
+    assert any("conv1d_fast" in p for p in release.stubs(source_nb, leaked)), "one stub fewer"
+
+
+def test_leaked_hidden_test_and_marker_are_reported(ps3_pair):
+    source_nb, release_nb = ps3_pair
+    leaked = copy.deepcopy(release_nb)
+    cell = notebooks.cells_by_grade_id(leaked)["test_forward"]
+    cell.source += "\n### BEGIN HIDDEN TESTS\nfor case in conv1d_test_cases(seed=3301, count=40):"
+    problems = release.leaks(source_nb, leaked)
+    assert any("marker" in p for p in problems)
+    assert any("seed=3301" in p for p in problems)
+
+
+def test_leaked_model_answer_is_reported(ps3_pair):
+    source_nb, release_nb = ps3_pair
+    leaked = copy.deepcopy(release_nb)
+    answer = notebooks.cells_by_grade_id(source_nb)["timing_answer"].source
+    notebooks.cells_by_grade_id(leaked)["timing_answer"].source = answer
+    assert any("timing_answer" in p for p in release.leaks(source_nb, leaked))
+
+
+def test_release_with_outputs_is_reported(ps3_pair):
+    source_nb, release_nb = ps3_pair
+    dirty = copy.deepcopy(release_nb)
+    notebooks.cells_by_grade_id(dirty)["setup"].outputs = [new_output("stream", text="hi")]
+    assert any("outputs" in p for p in release.leaks(source_nb, dirty))
+
+
+def executed(*cells):
+    """A notebook as if executed: (source, error name or None, error value) per cell."""
+    nb = new_notebook()
+    for source, ename, evalue in cells:
+        cell = new_code_cell(source)
+        if ename:
+            cell.outputs = [new_output("error", ename=ename, evalue=evalue, traceback=[])]
+        nb.cells.append(cell)
+    return nb
+
+
+def test_errors_traced_to_stubs_are_accepted():
+    nb = executed(
+        ("def f():\n    raise NotImplementedError()", None, ""),
+        ("model = f()", "NotImplementedError", ""),
+        ("print(model)", "NameError", "name 'model' is not defined"),
+        ("losses = []\nfor i in range(3):\n    losses.append(f())", "NotImplementedError", ""),
+        ("print(losses[-1])", "IndexError", "list index out of range"),
+    )
+    assert release.stub_failures_only(nb) == []
+
+
+def test_errors_unrelated_to_stubs_are_reported():
+    nb = executed(
+        ("import numpy as np", None, ""),
+        ("x = np.zeros(3)\nx[5]", "IndexError", "index 5 is out of bounds"),
+        ("print(undefined_thing)", "NameError", "name 'undefined_thing' is not defined"),
+    )
+    problems = release.stub_failures_only(nb)
+    assert len(problems) == 2 and "IndexError" in problems[0] and "NameError" in problems[1]
+
+
+@pytest.mark.e2e
+def test_release_notebook_runs_with_failures_only_in_stub_cells(ps3_pair):
+    _, release_nb = ps3_pair
+    ran = release.execute(release_nb)
+    assert release.stub_failures_only(ran) == []
+    errored = [notebooks.grade_id(c) for c in ran.cells
+               if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
+    assert "setup" not in errored and "torch_reference" not in errored and "layers" not in errored
+    assert "test_forward" in errored, "the blank release must fail the forward tests"
