@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
+
 # nbgrader assignment ids, in course order. A problem set "exists" once its source notebook does.
 PROBLEM_SETS = ("ps1_pytorch_intro", "ps2_cnn_resnet", "ps3_conv1d_numpy", "ps4_analytic")
 
@@ -93,7 +95,31 @@ def run_nbgrader(course, args, *, smoke=False, timeout=None):
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     if smoke:
         env[SMOKE_ENV] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course.root, env=env, capture_output=True, text=True, timeout=timeout,
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "nbgrader", *args], cwd=course.root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_tree(proc.pid)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def kill_tree(pid):
+    """Kills a process and all its descendants.
+
+    nbgrader's kernel runs in a session of its own, so killing nbgrader alone would leave a
+    student's runaway kernel using a core while the rest of the class is graded.
+    """
+    try:
+        parent = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    family = parent.children(recursive=True) + [parent]
+    for process in family:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(family, timeout=10)

@@ -76,3 +76,40 @@ def test_batch_survives_damaged_and_hanging_submissions(fresh_course):
     assert rows["bob"]["status"] == "unreadable" and rows["bob"]["autograded_score"] == "0"
     assert rows["carol"]["test_numerical_gradient"] == "0" and rows["carol"]["test_forward"] == "6"
     assert (course.autograded_notebook("alice", PS3)).exists()
+
+
+@pytest.mark.e2e
+def test_notebook_past_its_time_limit_is_stopped(fresh_course):
+    from grader.autograde import grade_one
+
+    course = fresh_course
+    release.generate(course, PS3)
+    source_nb = notebooks.read(course.source_notebook(PS3))
+    release_nb = notebooks.read(course.release_notebook(PS3))
+    submissions.write_submission(course, "erin", PS3, submissions.perfect(source_nb, release_nb))
+    result = grade_one(course, PS3, "erin", timeout=6)
+    assert result.status == "timeout" and "longer than 6 s" in result.message
+    assert result.auto == 0
+
+
+def test_kill_tree_reaches_descendants_in_their_own_session():
+    """A grandchild in a new session (as nbgrader starts kernels) survives a plain kill of its parent."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from grader.course import kill_tree
+
+    parent = subprocess.Popen([sys.executable, "-c",
+                               "import subprocess, time\n"
+                               "subprocess.Popen(['sleep', '120'], start_new_session=True)\n"
+                               "time.sleep(120)"])
+    deadline = time.monotonic() + 10
+    while not psutil.Process(parent.pid).children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (grandchild,) = psutil.Process(parent.pid).children()
+    kill_tree(parent.pid)
+    parent.wait(timeout=10)
+    assert not grandchild.is_running() or grandchild.status() == psutil.STATUS_ZOMBIE
