@@ -7,7 +7,6 @@ A cell may hold several solution regions; they are numbered 1, 2, ... from the t
 """
 
 import copy
-import re
 
 import nbformat
 
@@ -119,15 +118,6 @@ def filled_release(release_nb, source_nb, replacements=None):
                 source = replace_region(source, number, code)
         cell.source = strip_markers(source)
     return nb
-
-
-_ASSIGNED = re.compile(r"name '([^']+)' is not defined")
-
-
-def undefined_name(evalue):
-    """The name in a NameError's message, or None."""
-    match = _ASSIGNED.search(evalue or "")
-    return match.group(1) if match else None
 
 
 def run_cells(nb, grade_ids, namespace=None):

@@ -116,8 +116,6 @@ def stub_failures_only(executed_nb):
             continue
         error = errors[0]
         depends = error.ename == "NotImplementedError" or bool(_used_names(cell.source) & tainted)
-        if error.ename == "NameError" and notebooks.undefined_name(error.evalue) in tainted:
-            depends = True
         if not depends:
             where = notebooks.grade_id(cell) or f"cell {index}"
             problems.append(f"{where}: fails with {error.ename}: {error.evalue} "
