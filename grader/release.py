@@ -101,12 +101,16 @@ def _used_names(source):
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def stub_failures_only(executed_nb):
+def stub_failures_only(executed_nb, source_nb=None):
     """Problems in an executed release: errors that cannot be traced back to a stub.
 
     A cell may fail with NotImplementedError (it reached a stub), or when it uses a name that an
-    earlier failing cell was meant to set. Anything else means the release is broken.
+    earlier failing cell was meant to set. What a cell was meant to set is read from its source
+    version when source_nb is given: a stub hides the assignments of the solution it replaced.
+    Anything else means the release is broken.
     """
+    meant = {gid: _assigned_names(notebooks.strip_markers(cell.source))
+             for gid, cell in notebooks.cells_by_grade_id(source_nb).items()} if source_nb else {}
     problems, tainted = [], set()
     for index, cell in enumerate(executed_nb.cells):
         if cell.cell_type != "code":
@@ -120,7 +124,7 @@ def stub_failures_only(executed_nb):
             where = notebooks.grade_id(cell) or f"cell {index}"
             problems.append(f"{where}: fails with {error.ename}: {error.evalue} "
                             f"(not caused by an unfinished stub)")
-        tainted |= _assigned_names(cell.source)
+        tainted |= _assigned_names(cell.source) | meant.get(notebooks.grade_id(cell), set())
     return problems
 
 
@@ -135,8 +139,8 @@ def execute(nb, *, smoke=True, timeout=300, cwd=None):
         return client.execute(env=env)
 
 
-def run(release_nb, *, smoke=True):
-    return stub_failures_only(execute(release_nb, smoke=smoke))
+def run(release_nb, source_nb, *, smoke=True):
+    return stub_failures_only(execute(release_nb, smoke=smoke), source_nb)
 
 
 def release(course, ps_id, *, execute_release=True):
@@ -146,5 +150,5 @@ def release(course, ps_id, *, execute_release=True):
     release_nb = notebooks.read(course.release_notebook(ps_id))
     problems = leaks(source_nb, release_nb) + stubs(source_nb, release_nb)
     if execute_release:
-        problems += run(release_nb)
+        problems += run(release_nb, source_nb)
     return problems

@@ -69,12 +69,18 @@ def test_filled_release_puts_the_solution_into_the_release_cells():
         notebooks.filled_release(release, source, {("sol", 5): "return 0"})
 
 
-def test_graded_cells_lists_points_and_kind(repo_course):
-    nb = notebooks.read(repo_course.source_notebook("ps3_conv1d_numpy"))
+# What each notebook's introduction promises: autograded + graded by hand.
+PROMISED_POINTS = {"ps1_pytorch_intro": (30, 4), "ps3_conv1d_numpy": (33, 2)}
+
+
+@pytest.mark.parametrize("ps_id", sorted(PROMISED_POINTS))
+def test_points_add_up_to_what_the_introduction_promises(repo_course, ps_id):
+    nb = notebooks.read(repo_course.source_notebook(ps_id))
     cells = notebooks.graded_cells(nb)
     auto = sum(p for _, p, kind in cells if kind == "autograded")
     manual = sum(p for _, p, kind in cells if kind == "manual")
-    assert (auto, manual) == (33, 2), "the notebook's introduction promises 33 + 2 points"
+    assert (auto, manual) == PROMISED_POINTS[ps_id]
+    assert f"{auto:g} autograded + {manual:g} graded by hand" in nb.cells[0].source
     assert len({gid for gid, _, _ in cells}) == len(cells), "grade ids must be unique"
 
 

@@ -7,6 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grader import notebooks, release
+from grader.course import REPO_ROOT, Course
 from tests.conftest import PS3, course_copy
 
 
@@ -95,6 +96,19 @@ def test_errors_traced_to_stubs_are_accepted():
     assert release.stub_failures_only(nb) == []
 
 
+def test_names_hidden_by_a_stub_are_read_from_the_source():
+    """A stub replaces `ANSWER = 42`; the release cannot show that the cell was meant to set ANSWER."""
+    from nbformat.v4 import new_code_cell as cell
+
+    release_nb = executed(("# YOUR CODE HERE\nraise NotImplementedError()", "NotImplementedError", ""),
+                          ("assert ANSWER == 42", "NameError", "name 'ANSWER' is not defined"))
+    release_nb.cells[0].metadata["nbgrader"] = {"grade_id": "answer", "solution": True}
+    source_nb = new_notebook(cells=[cell("### BEGIN SOLUTION\nANSWER = 42\n### END SOLUTION",
+                                         metadata={"nbgrader": {"grade_id": "answer", "solution": True}})])
+    assert len(release.stub_failures_only(release_nb)) == 1, "without the source, the NameError is unexplained"
+    assert release.stub_failures_only(release_nb, source_nb) == []
+
+
 def test_errors_unrelated_to_stubs_are_reported():
     nb = executed(
         ("import numpy as np", None, ""),
@@ -106,11 +120,14 @@ def test_errors_unrelated_to_stubs_are_reported():
 
 
 @pytest.mark.e2e
-def test_release_notebook_runs_with_failures_only_in_stub_cells(ps3_pair):
-    _, release_nb = ps3_pair
+@pytest.mark.parametrize("ps_id", Course(REPO_ROOT).existing_problem_sets())
+def test_release_notebook_runs_with_failures_only_in_stub_cells(repo_course, ps_id):
+    source_nb = notebooks.read(repo_course.source_notebook(ps_id))
+    release_nb = notebooks.read(repo_course.release_notebook(ps_id))
     ran = release.execute(release_nb)
-    assert release.stub_failures_only(ran) == []
-    errored = [notebooks.grade_id(c) for c in ran.cells
-               if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)]
-    assert "setup" not in errored and "torch_reference" not in errored and "layers" not in errored
-    assert "test_forward" in errored, "the blank release must fail the forward tests"
+    assert release.stub_failures_only(ran, source_nb) == []
+    errored = {notebooks.grade_id(c) for c in ran.cells
+               if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)}
+    assert "setup" not in errored, "the provided set-up cell must run in the release"
+    tests = {gid for gid, _, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
+    assert errored & tests, "the blank release must fail its tests"
