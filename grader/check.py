@@ -25,7 +25,7 @@ class Verdict:
     detail: str = ""
 
 
-def _graded(result):
+def _not_graded_reason(result):
     if result.status != "graded":
         return f"not graded: {result.status}: {result.message}"
     return None
@@ -35,24 +35,24 @@ def judge(results, points, wrongs):
     """Verdicts for the check's submissions. points: {grade_id: max points} of autograded tests."""
     verdicts = []
     solution, again, blank = results["solution"], results["solution-again"], results["blank"]
-    problem = _graded(solution)
+    problem = _not_graded_reason(solution)
     missed = [t for t, p in points.items() if solution.tests.get(t) != p]
     verdicts.append(Verdict("solution", "full autograded marks",
                             problem is None and not missed and solution.auto == solution.max_auto,
                             problem or f"{solution.auto:g}/{solution.max_auto:g}"
                             + (f"; lost: {', '.join(missed)}" if missed else "")))
     verdicts.append(Verdict("solution-again", "the same score in every test as the first run",
-                            _graded(again) is None and again.tests == solution.tests,
-                            _graded(again) or f"{again.auto:g}/{again.max_auto:g}"))
+                            _not_graded_reason(again) is None and again.tests == solution.tests,
+                            _not_graded_reason(again) or f"{again.auto:g}/{again.max_auto:g}"))
     verdicts.append(Verdict("blank", "zero autograded points",
-                            _graded(blank) is None and blank.auto == 0,
-                            _graded(blank) or f"{blank.auto:g}/{blank.max_auto:g}"))
+                            _not_graded_reason(blank) is None and blank.auto == 0,
+                            _not_graded_reason(blank) or f"{blank.auto:g}/{blank.max_auto:g}"))
     if not wrongs:
         verdicts.append(Verdict("wrong-*", "at least one wrong solution under tests/wrong_solutions",
                                 False, "none found"))
     for w in wrongs:
         r = results[f"wrong-{w.name}"]
-        problem = _graded(r)
+        problem = _not_graded_reason(r)
         unknown = [t for t in w.must_lose + w.must_keep if t not in points]
         kept = [t for t in w.must_lose if r.tests.get(t, 0.0) >= points.get(t, 0.0)]
         lost = [t for t in w.must_keep if r.tests.get(t, 0.0) < points.get(t, 0.0)]

@@ -128,14 +128,14 @@ def stub_failures_only(executed_nb, source_nb=None):
     return problems
 
 
-def execute(nb, *, smoke=True, timeout=300, cwd=None):
+def execute(nb, *, smoke=True, timeout=300):
     """Runs a notebook in a fresh kernel, in a scratch folder; returns the executed copy."""
     env = dict(os.environ, MPLBACKEND="Agg")
     if smoke:
         env[SMOKE_ENV] = "1"
     with tempfile.TemporaryDirectory() as scratch:
         client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": cwd or scratch}})
+                                resources={"metadata": {"path": scratch}})
         return client.execute(env=env)
 
 

@@ -54,10 +54,14 @@ def test_demo_grades_a_synthetic_class(demo_runs, ps_id):
 @pytest.mark.e2e
 @pytest.mark.parametrize("ps_id", PROBLEM_SETS_HERE)
 def test_demo_writes_release_and_feedback(demo_runs, ps_id):
-    course = demo_runs[0]
+    course, first, _, _ = demo_runs
     assert course.release_notebook(ps_id).exists()
+    full = float(rows(first[ps_id])["demo-perfect"]["autograded_max"])
     feedback = course.feedback_html("demo-perfect", ps_id).read_text()
-    assert ps_id in feedback or "Problem set" in feedback
+    # nbgrader's feedback shows the autograded points (answers graded by hand are still pending).
+    assert f"Score: {full:.1f} / " in feedback, "the perfect student's feedback must show full autograded points"
+    blank_feedback = course.feedback_html("demo-blank", ps_id).read_text()
+    assert "Score: 0.0 / " in blank_feedback
     assert course.autograded_notebook("demo-blank", ps_id).exists()
 
 
