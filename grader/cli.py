@@ -48,6 +48,23 @@ def cmd_autograde(args):
     return 0
 
 
+def cmd_leaderboard(args):
+    from grader.leaderboard import format_table, has_competition, leaderboard
+
+    course = Course(args.root)
+    (ps_id,) = course.resolve_ids([args.id])
+    if not has_competition(course, ps_id):
+        print(f"{ps_id} has no competition")
+        return 1
+    entries, csv_path, png_path = leaderboard(course, ps_id, anonymous=args.anonymous)
+    if not entries:
+        print(f"no submissions found under submitted/*/{ps_id}")
+        return 1
+    print(format_table(entries, anonymous=args.anonymous))
+    print(f"\nleaderboard written to {csv_path.relative_to(course.root)} and {png_path.relative_to(course.root)}")
+    return 0
+
+
 def cmd_demo(args):
     from grader.demo import demo
 
@@ -76,6 +93,11 @@ def build_parser():
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--smoke", action="store_true", help="run the notebooks in smoke mode (short training)")
     p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("leaderboard", help="rank the class by the competition accuracy measured in autograding")
+    p.add_argument("id", help="the problem set id (one with a competition: ps2_cnn_resnet)")
+    p.add_argument("--anonymous", action="store_true", help="show stable pseudonyms instead of student ids")
+    p.set_defaults(func=cmd_leaderboard)
 
     p = sub.add_parser("demo", help="release, a synthetic class, batch autograding and results")
     p.add_argument("--full", action="store_true", help="run the notebooks in full mode instead of smoke mode")

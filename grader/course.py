@@ -48,8 +48,12 @@ class Course:
         return self.root / "grades" / f"{ps_id}.csv"
 
     @property
+    def db_path(self):
+        return self.root / "gradebook.db"
+
+    @property
     def db_url(self):
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        return f"sqlite:///{self.db_path}"
 
     def existing_problem_sets(self):
         return [ps for ps in PROBLEM_SETS if self.source_notebook(ps).exists()]

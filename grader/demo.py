@@ -3,13 +3,14 @@
 For each problem set that exists: release it (with its checks), create a synthetic class under
 submitted/ from the source notebook (a perfect student, a blank one, one per instructor-written
 wrong solution, and a damaged upload), autograde the class, write grades/<ID>.csv and
-per-student feedback, and print the results. Demo students are named demo-*, so the demo never
+per-student feedback, and print the results; for a problem set with a competition, rank the
+class too (grades/<ID>-leaderboard.csv and .png). Demo students are named demo-*, so the demo never
 touches a real student's files; running it again replaces the previous demo class.
 """
 
 import shutil
 
-from grader import notebooks, release, submissions
+from grader import leaderboard, notebooks, release, submissions
 from grader.autograde import format_table, grade_batch, write_csv
 from grader.course import run_nbgrader
 
@@ -64,4 +65,9 @@ def demo(course, *, smoke=True, progress=True):
         print(f"\n   grades:   {csv_path.relative_to(course.root)}")
         print(f"   feedback: feedback/{PREFIX}*/{ps_id}/{ps_id}.html")
         print(f"   notebooks as graded: autograded/{PREFIX}*/{ps_id}/")
+        if leaderboard.has_competition(course, ps_id):
+            entries, csv_path, png_path = leaderboard.leaderboard(course, ps_id, students=list(described))
+            print(f"== {ps_id}: competition leaderboard")
+            print(leaderboard.format_table(entries))
+            print(f"\n   leaderboard: {csv_path.relative_to(course.root)}, {png_path.relative_to(course.root)}")
     return status

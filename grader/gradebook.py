@@ -16,6 +16,8 @@ def submission_scores(course, ps_id, student):
     Returns {"auto": points from autograded tests, "max_auto": their maximum,
              "manual_max": points awaiting a human, "tests": {grade_id: score}}.
     """
+    if not course.db_path.exists():
+        return None  # nothing graded yet; opening it would create an empty gradebook
     with Gradebook(course.db_url, course_id(course)) as gb:
         try:
             nb = gb.find_submission_notebook(ps_id, ps_id, student)

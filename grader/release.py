@@ -1,9 +1,11 @@
 """`grader release`: nbgrader's generate_assignment, then checks of what it produced.
 
-Three checks, each returning a list of problems (empty when the release is sound):
-- leaks():  no solution line, hidden test or manually graded answer text reaches the release;
-- stubs():  every solution region became a stub that raises NotImplementedError;
-- run():    the release runs top to bottom, failing only in cells that depend on a stub.
+Four checks, each returning a list of problems (empty when the release is sound):
+- leaks():        no solution line, hidden test or manually graded answer text reaches the release;
+- stubs():        every solution region became a stub that raises NotImplementedError;
+- stray_files():  nothing but notebooks in the release folder (nbgrader copies every file in
+                  source/<ID>/, so an instructor's trained checkpoint would otherwise ship);
+- run():          the release runs top to bottom, failing only in cells that depend on a stub.
 """
 
 import ast
@@ -31,14 +33,16 @@ def _secret_lines(source_nb):
     """Stripped lines an instructor wrote for their eyes only, minus lines also shown to students."""
     secret, public = set(), set()
     for cell in source_nb.cells:
-        text = cell.source
-        hidden = notebooks.region_lines(text) + notebooks.region_lines(
-            text, notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN)
+        lines = cell.source.split("\n")
         if cell.cell_type == "markdown" and notebooks.is_solution(cell):
-            hidden = text.split("\n")  # a manually graded answer: the whole model answer
-        secret.update(line.strip() for line in hidden)
-        hidden_set = set(hidden)
-        public.update(line.strip() for line in text.split("\n") if line not in hidden_set)
+            secret.update(line.strip() for line in lines)  # a manually graded answer: all of it
+            continue
+        inside = set()  # indices of the lines between (and including) markers
+        for begin, end in (notebooks.BEGIN_SOLUTION, notebooks.END_SOLUTION), (notebooks.BEGIN_HIDDEN, notebooks.END_HIDDEN):
+            for first, last, _ in notebooks.regions(cell.source, begin, end):
+                inside.update(range(first, last + 1))
+        for index, line in enumerate(lines):
+            (secret if index in inside else public).add(line.strip())
     return {line for line in secret - public if line}
 
 
@@ -74,6 +78,13 @@ def stubs(source_nb, release_nb):
         if raises < count:
             problems.append(f"{gid}: {count} solution region(s) but {raises} NotImplementedError stub(s)")
     return problems
+
+
+def stray_files(course, ps_id):
+    folder = course.release_notebook(ps_id).parent
+    return [f"{path.relative_to(course.root)}: only notebooks belong in a release; delete it from "
+            f"source/{ps_id}/ (files there are copied to students)"
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix != ".ipynb"]
 
 
 def _assigned_names(source):
@@ -148,7 +159,7 @@ def release(course, ps_id, *, execute_release=True):
     generate(course, ps_id)
     source_nb = notebooks.read(course.source_notebook(ps_id))
     release_nb = notebooks.read(course.release_notebook(ps_id))
-    problems = leaks(source_nb, release_nb) + stubs(source_nb, release_nb)
+    problems = leaks(source_nb, release_nb) + stubs(source_nb, release_nb) + stray_files(course, ps_id)
     if execute_release:
         problems += run(release_nb, source_nb)
     return problems

@@ -12,7 +12,7 @@ from grader.course import Course
 def test_module_entry_point_prints_help():
     proc = subprocess.run([sys.executable, "-m", "grader", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
-    for command in ("release", "check", "autograde", "demo"):
+    for command in ("release", "check", "autograde", "leaderboard", "demo"):
         assert command in proc.stdout
 
 

@@ -70,7 +70,7 @@ def test_filled_release_puts_the_solution_into_the_release_cells():
 
 
 # What each notebook's introduction promises: autograded + graded by hand.
-PROMISED_POINTS = {"ps1_pytorch_intro": (30, 4), "ps3_conv1d_numpy": (33, 2)}
+PROMISED_POINTS = {"ps1_pytorch_intro": (30, 4), "ps2_cnn_resnet": (44, 6), "ps3_conv1d_numpy": (33, 2)}
 
 
 @pytest.mark.parametrize("ps_id", sorted(PROMISED_POINTS))
@@ -98,3 +98,31 @@ def test_run_cells_executes_solution_code():
     assert notebooks.run_cells(nb, ["sol"])["g"](2) == 4
     with pytest.raises(KeyError):
         notebooks.run_cells(nb, ["missing"])
+
+
+# What Google Colab preinstalls, among the third-party packages the notebooks may use.
+COLAB_PACKAGES = {"numpy", "torch", "torchvision", "matplotlib", "sklearn", "tqdm", "scipy", "pandas"}
+
+
+def imported_modules(nb):
+    import ast
+
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_release_notebooks_import_only_what_colab_has(repo_course):
+    """Students run the release with no clone of this repository and no pip install."""
+    import sys
+
+    for ps in repo_course.existing_problem_sets():
+        outside = imported_modules(notebooks.read(repo_course.release_notebook(ps))) - COLAB_PACKAGES - set(sys.stdlib_module_names)
+        assert not outside, f"{ps} imports {sorted(outside)}, which Colab does not preinstall"

@@ -59,6 +59,30 @@ def test_leaked_hidden_test_and_marker_are_reported(ps3_pair):
     assert any("seed=3301" in p for p in problems)
 
 
+def test_a_line_shown_in_the_visible_part_is_not_a_leak():
+    """A line in both the visible and the hidden part of a test cell is public, not a leak."""
+    meta = {"nbgrader": {"grade": True, "grade_id": "t", "locked": True, "points": 1,
+                         "schema_version": 3, "solution": False}}
+    shared = "opt = make(lr=1.0)"
+    source = new_notebook(cells=[new_code_cell(
+        f"{shared}\n### BEGIN HIDDEN TESTS\n{shared}\nassert secret()\n### END HIDDEN TESTS", metadata=meta)])
+    shipped = new_notebook(cells=[new_code_cell(shared, metadata=meta)])
+    assert release.leaks(source, shipped) == []
+    shipped.cells[0].source += "\nassert secret()"
+    assert any("secret()" in p for p in release.leaks(source, shipped))
+
+
+def test_files_other_than_the_notebook_in_a_release_are_reported(tmp_path):
+    course = course_copy(tmp_path, [PS3], wrong_solutions=False)
+    folder = course.release_notebook(PS3).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    course.release_notebook(PS3).write_text("{}")
+    assert release.stray_files(course, PS3) == []
+    (folder / "ps2_competition.pt").write_bytes(b"weights")
+    problems = release.stray_files(course, PS3)
+    assert len(problems) == 1 and "ps2_competition.pt" in problems[0]
+
+
 def test_leaked_model_answer_is_reported(ps3_pair):
     source_nb, release_nb = ps3_pair
     leaked = copy.deepcopy(release_nb)
