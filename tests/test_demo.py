@@ -75,3 +75,20 @@ def test_demo_run_twice_gives_the_same_grades(demo_runs, ps_id):
     for student, row in first_rows.items():
         row.pop("seconds"), second_rows[student].pop("seconds")
         assert row == second_rows[student], student
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif("ps2_cnn_resnet" not in PROBLEM_SETS_HERE, reason="ps2 has the competition")
+def test_demo_ranks_the_competition(demo_runs):
+    course, _, _, out = demo_runs
+    with open(course.root / "grades" / "ps2_cnn_resnet-leaderboard.csv") as f:
+        ranked = list(csv.DictReader(f))
+    by_student = {row["student_id"]: row for row in ranked}
+    perfect, baseline = by_student["demo-perfect"], by_student["demo-competition-baseline"]
+    assert perfect["rank"] == "1" and perfect["tiers_reached"] == "3"
+    assert baseline["tiers_reached"] == "1" and int(baseline["rank"]) > 1
+    assert float(perfect["test_accuracy"]) > float(baseline["test_accuracy"])
+    assert by_student["demo-blank"]["test_accuracy"] == "" and by_student["demo-blank"]["rank"] == ""
+    assert by_student["demo-damaged-upload"]["note"] == "not autograded"
+    assert (course.root / "grades" / "ps2_cnn_resnet-leaderboard.png").stat().st_size > 1000
+    assert "== ps2_cnn_resnet: competition leaderboard" in out
