@@ -70,7 +70,8 @@ def test_filled_release_puts_the_solution_into_the_release_cells():
 
 
 # What each notebook's introduction promises: autograded + graded by hand.
-PROMISED_POINTS = {"ps1_pytorch_intro": (30, 4), "ps2_cnn_resnet": (44, 6), "ps3_conv1d_numpy": (33, 2)}
+PROMISED_POINTS = {"ps1_pytorch_intro": (30, 4), "ps2_cnn_resnet": (44, 6), "ps3_conv1d_numpy": (33, 2),
+                   "ps4_analytic": (36, 16)}
 
 
 @pytest.mark.parametrize("ps_id", sorted(PROMISED_POINTS))
