@@ -1,27 +1,33 @@
-"""`grader autograde ID`: grade every submitted/*/ID with nbgrader, one student at a time.
+"""`grader autograde ID`: grade every submitted/*/ID in parallel, each in a sandbox.
 
-Each student is graded by its own `nbgrader autograde ID --student S --force` process, so a
-submission that crashes nbgrader, hangs or cannot be read costs only its own grade: the batch
-goes on, and the student's row in the grades CSV says what went wrong. Scores are read back
-from the gradebook, which only nbgrader writes.
+The coordinator (this process) prepares each submission with nbgrader's sanitizing steps
+(grader/prepare.py), hands the jobs to Dask workers that execute them in sandboxed kernels
+(grader/execute.py, grader/sandbox.py), and, as results come back, alone writes the gradebook
+(nbgrader's SaveAutoGrades on the executed notebook), the autograded notebook, and a record of
+the result. A submission that cannot be read, crashes its kernel or hangs costs only its own
+grade: the batch goes on, and the student's row in the grades CSV says what went wrong.
+
+Batches resume: a submission whose files, source notebook and mode are unchanged since it was
+last graded is not graded again (`force=True` re-grades); its recorded result is reported.
 """
 
 import csv
 import json
-import subprocess
+import os
+import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import nbformat
+import psutil
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import SaveAutoGrades
+from nbgrader.utils import parse_utc
 from tqdm import tqdm
 
-from grader import notebooks
-from grader.course import run_nbgrader
-from grader.gradebook import submission_scores
-
-# A whole notebook may run this long before its process is stopped (each cell separately is
-# limited by Execute.timeout in nbgrader_config.py).
-NOTEBOOK_TIMEOUT_S = 30 * 60
+from grader import notebooks, prepare
+from grader.execute import Limits, run_job
+from grader.gradebook import course_config, course_id, submission_scores
 
 
 @dataclass
@@ -34,68 +40,196 @@ class Result:
     max_auto: float = 0.0
     manual_max: float = 0.0
     tests: dict = field(default_factory=dict)
+    startup_seconds: float = 0.0
+    isolation: str = ""
+    repairs: list = field(default_factory=list)   # what grader/repair.py changed, in words
+    flags: list = field(default_factory=list)     # integrity violations: "test_id: what was found"
 
 
-def unreadable_reason(path):
-    """Why a submitted notebook cannot be graded at all, or None if it can be read."""
-    if not path.exists():
-        return f"no notebook named {path.name} in the submission folder"
+def default_workers():
+    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+
+
+def default_limits(course, workers):
+    """Limits from nbgrader_config.py (Execute.timeout) and the machine's size."""
+    limits = Limits()
+    timeout = course_config(course).Execute.get("timeout")
+    if timeout:
+        limits.cell_timeout_s = float(timeout)
+    limits.memory_bytes = int(min(limits.memory_bytes, psutil.virtual_memory().total * 0.8 / workers))
+    limits.threads = max(1, (os.cpu_count() or 1) // workers)
+    return limits
+
+
+def _record_path(course, ps_id, student):
+    return course.root / "grades" / ".results" / ps_id / f"{student}.json"
+
+
+def _recorded(course, ps_id, student, key):
+    """The recorded Result of an unchanged, already graded submission, or None."""
+    path = _record_path(course, ps_id, student)
     try:
-        text = path.read_text(encoding="utf-8")
-        json.loads(text)
-    except UnicodeDecodeError:
-        return "the notebook file is not text: it is not an .ipynb file, or it was damaged"
-    except json.JSONDecodeError as error:
-        return (f"the notebook file is not valid JSON (line {error.lineno}, column {error.colno}): "
-                f"it was damaged or cut off; download it again and resubmit")
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if record.get("key") != key or submission_scores(course, ps_id, student) is None:
+        return None
+    return Result(**record["result"])
+
+
+def _record(course, ps_id, result, key):
+    path = _record_path(course, ps_id, result.student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": key, "result": asdict(result)}, indent=1))
+    os.replace(tmp, path)  # atomic: a killed batch leaves the old record or the new one
+
+
+def _open_submission(course, ps_id, student):
+    """Creates the student and the submission in the gradebook, as nbgrader autograde does."""
+    stamp = course.submitted_notebook(student, ps_id).parent / "timestamp.txt"
+    with Gradebook(course.db_url, course_id(course)) as gb:
+        gb.update_or_create_student(student)
+        if stamp.exists():
+            gb.update_or_create_submission(ps_id, student, timestamp=parse_utc(stamp.read_text().strip()))
+        else:
+            gb.update_or_create_submission(ps_id, student)
+
+
+def _save(course, ps_id, student, executed_nb):
+    """Writes the grades (nbgrader's SaveAutoGrades) and the autograded folder."""
+    resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id,
+                              "student": student}}
+    SaveAutoGrades().preprocess(executed_nb, resources)
+    dest = course.autograded_notebook(student, ps_id).parent
+    if dest.exists():
+        shutil.rmtree(dest)
+    submitted = course.submitted_notebook(student, ps_id).parent
+    shutil.copytree(submitted, dest, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    for name, data in prepare.side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb").items():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        (dest / name).write_bytes(data)
+    notebooks.write(executed_nb, dest / f"{ps_id}.ipynb")
+
+
+def _collect(course, ps_id, outcome, limits):
+    """Turns a worker's Outcome into a Result, writing the gradebook and autograded folder."""
+    if outcome.error:
+        return Result(outcome.student, "failed", f"grading failed: {outcome.error}", outcome.seconds,
+                      startup_seconds=outcome.startup_seconds, isolation=outcome.isolation)
+    executed = nbformat.reads(outcome.notebook, as_version=4)
+    _save(course, ps_id, outcome.student, executed)
+    scores = submission_scores(course, ps_id, outcome.student)
+    cells = [c for c in executed.cells if c.cell_type == "code"]
+    not_run = [c for c in cells if any(o.get("ename") == "GraderCellNotRun" for o in c.get("outputs", []))]
+    notes = [f"{_cell_name(executed, i)}: {why}" for i, why in outcome.crashes]
+    flags = [f"{_cell_name(executed, i)}: {why}" for i, why in outcome.flags]
+    if flags:
+        notes.insert(0, f"INTEGRITY: {len(flags)} tests ran on tampered functions or hooks and score zero "
+                        f"({flags[0]})")
+    status = "graded"
+    if not_run and "time limit" in not_run[0].outputs[0].evalue:
+        status = "timeout"
+        notes.append(f"the notebook ran longer than {limits.notebook_timeout_s:g} s; "
+                     f"{len(not_run)} cells did not run and their tests score zero")
+    elif not_run:
+        notes.append(f"{len(not_run)} cells did not run (too many crashes)")
+    return Result(outcome.student, status, "; ".join(notes), outcome.seconds, scores["auto"],
+                  scores["max_auto"], scores["manual_max"], scores["tests"],
+                  outcome.startup_seconds, outcome.isolation, flags=flags)
+
+
+def _cell_name(nb, index):
+    grade_id = notebooks.grade_id(nb.cells[index])
+    return f"cell {index}" + (f" ({grade_id})" if grade_id else "")
+
+
+def _run_jobs(jobs, *, workers, scheduler, gpu, on_done):
+    """Runs run_job on every job: in this process for one worker, else on a Dask cluster."""
+    if not jobs:
+        return
+    if scheduler is None and (workers <= 1 or len(jobs) == 1):
+        for job in jobs:
+            on_done(run_job(job))
+        return
+    import logging
+
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=min(workers, len(jobs)), threads_per_worker=1, processes=True,
+                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+    client = Client(scheduler or cluster)
     try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as error:  # nbformat raises several types for malformed notebooks
-        return f"the file is JSON but not a Jupyter notebook: {str(error)[:200]}"
-    if not any(notebooks.grade_id(c) for c in nb.cells):
-        return "the notebook has no nbgrader cells: it is not this problem set's notebook, or its metadata was stripped"
-    return None
+        # GPU runners are workers started with `--resources GPU=1`: jobs that need one go there.
+        resources = {"GPU": 1} if gpu else None
+        futures = [client.submit(run_job, job, key=f"grade-{job.ps_id}-{job.student}-{time.time_ns()}",
+                                 resources=resources, retries=1, pure=False) for job in jobs]
+        for future in as_completed(futures):
+            on_done(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
-def _nbgrader_error(output):
-    """The most useful line of a failed nbgrader run."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    errors = [line for line in lines if "[ERROR]" in line or "Error" in line]
-    return (errors or lines or ["nbgrader failed without a message"])[-1][:300]
+def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, workers=None,
+                scheduler=None, gpu=False, force=False, limits=None, data_dir=""):
+    """Grades the given students (default: every submitted one); returns their Results in order.
 
-
-def grade_one(course, ps_id, student, *, smoke=False, timeout=NOTEBOOK_TIMEOUT_S):
-    start = time.monotonic()
-    reason = unreadable_reason(course.submitted_notebook(student, ps_id))
-    if reason:
-        return Result(student, "unreadable", reason, time.monotonic() - start)
-    try:
-        proc = run_nbgrader(course, ["autograde", ps_id, "--student", student, "--force"],
-                            smoke=smoke, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Result(student, "timeout", f"grading took longer than {timeout} s and was stopped",
-                      time.monotonic() - start)
-    seconds = time.monotonic() - start
-    scores = submission_scores(course, ps_id, student)
-    if proc.returncode != 0 or scores is None:
-        return Result(student, "failed", _nbgrader_error(proc.stdout + proc.stderr), seconds)
-    return Result(student, "graded", "", seconds, scores["auto"], scores["max_auto"],
-                  scores["manual_max"], scores["tests"])
-
-
-def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True):
-    """Grades the given students (default: every submitted one); returns their Results."""
-    students = course.students(ps_id) if students is None else students
+    workers: parallel kernels on this machine (default: one per core); scheduler: the address
+    of an existing Dask cluster to use instead; gpu: jobs need a worker with a GPU resource;
+    force: re-grade submissions already graded unchanged.
+    """
+    students = course.students(ps_id) if students is None else list(students)
+    workers = workers or default_workers()
+    limits = limits or default_limits(course, workers)
+    limits.gpu = gpu
     cells = notebooks.graded_cells(notebooks.read(course.source_notebook(ps_id)))
     max_auto = sum(points for _, points, kind in cells if kind == "autograded")
-    results = []
-    bar = tqdm(students, desc=f"autograde {ps_id}", unit="nb", disable=not progress)
-    for student in bar:
-        bar.set_postfix_str(student)
-        result = grade_one(course, ps_id, student, smoke=smoke)
+    release_nb = notebooks.read(course.release_notebook(ps_id))
+    results, jobs, keys, repairs = {}, [], {}, {}
+    for student in students:
+        start = time.monotonic()
+        try:
+            fixed, notes = prepare.load(course, ps_id, student, release_nb)
+        except prepare.Unreadable as error:
+            results[student] = Result(student, "unreadable", str(error), time.monotonic() - start)
+            continue
+        keys[student] = prepare.submission_key(course, ps_id, student, smoke, limits)
+        recorded = None if force else _recorded(course, ps_id, student, keys[student])
+        if recorded:
+            results[student] = recorded
+            continue
+        repairs[student] = notes + fixed.log + fixed.unplaced
+        try:
+            _open_submission(course, ps_id, student)
+            jobs.append(prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
+                                         data_dir=data_dir))
+        except Exception as error:  # noqa: BLE001 - nbgrader rejects some damaged notebooks
+            results[student] = Result(student, "failed", f"could not prepare the notebook: {error}"[:300],
+                                      time.monotonic() - start, repairs=repairs[student])
+    bar = tqdm(total=len(jobs), desc=f"autograde {ps_id}", unit="nb", disable=not progress)
+
+    def on_done(outcome):
+        try:
+            result = _collect(course, ps_id, outcome, limits)
+            result.repairs = repairs[outcome.student]
+        except Exception as error:  # noqa: BLE001
+            result = Result(outcome.student, "failed", f"could not record the grade: {error}"[:300],
+                            outcome.seconds)
+        if result.status in ("graded", "timeout"):
+            _record(course, ps_id, result, keys[outcome.student])
+        results[outcome.student] = result
+        bar.set_postfix_str(outcome.student)
+        bar.update()
+
+    _run_jobs(jobs, workers=workers, scheduler=scheduler, gpu=gpu, on_done=on_done)
+    bar.close()
+    for result in results.values():
         result.max_auto = result.max_auto or max_auto  # an ungraded submission scores 0 out of the full total
-        results.append(result)
-    return results
+    return [results[s] for s in students]
 
 
 def write_csv(course, ps_id, results):
@@ -107,12 +241,14 @@ def write_csv(course, ps_id, results):
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["student_id", "status", "autograded_score", "autograded_max",
-                         "manual_points_pending", "seconds", "message"] + [gid for gid, _, _ in cells])
+                         "manual_points_pending", "seconds", "startup_seconds", "integrity_flags", "repairs",
+                         "message"] + [gid for gid, _, _ in cells])
         max_auto = sum(points for _, points, kind in cells if kind == "autograded")
         manual = sum(points for _, points, kind in cells if kind == "manual")
         for r in results:
             writer.writerow([r.student, r.status, f"{r.auto:g}", f"{max_auto:g}", f"{manual:g}",
-                             f"{r.seconds:.1f}", r.message]
+                             f"{r.seconds:.1f}", f"{r.startup_seconds:.1f}", " | ".join(r.flags),
+                             " | ".join(r.repairs), r.message]
                             + [f"{r.tests.get(gid, 0.0):g}" for gid, _, _ in cells])
     return path
 
@@ -125,5 +261,7 @@ def format_table(results):
     for r in results:
         score = f"{r.auto:g}/{r.max_auto:g}"
         note = r.message or (f"+{r.manual_max:g} pts to grade by hand" if r.manual_max else "")
+        if r.repairs:
+            note += f" [{len(r.repairs)} repairs: {r.repairs[0]}{' ...' if len(r.repairs) > 1 else ''}]"
         lines.append(f"{r.student:<{width}}  {r.status:<10}  {score:>11}  {r.seconds:5.1f}s  {note}")
     return "\n".join(lines)

@@ -38,7 +38,8 @@ def cmd_autograde(args):
     course = Course(args.root)
     (ps_id,) = course.resolve_ids([args.id])
     students = args.student or None
-    results = grade_batch(course, ps_id, students, smoke=args.smoke)
+    results = grade_batch(course, ps_id, students, smoke=args.smoke, workers=args.workers,
+                          scheduler=args.scheduler, gpu=args.gpu, force=args.force, data_dir=args.data or "")
     if not results:
         print(f"no submissions found under submitted/*/{ps_id}")
         return 1
@@ -92,6 +93,11 @@ def build_parser():
     p.add_argument("id", help="the problem set id")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--smoke", action="store_true", help="run the notebooks in smoke mode (short training)")
+    p.add_argument("--workers", type=int, help="notebooks graded at once on this machine (default: one per core)")
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler to send the work to")
+    p.add_argument("--gpu", action="store_true", help="run only on Dask workers that declare a GPU resource")
+    p.add_argument("--force", action="store_true", help="re-grade submissions already graded unchanged")
+    p.add_argument("--data", help="read-only folder of pre-downloaded datasets (DLCOURSE_DATA) for full mode")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("leaderboard", help="rank the class by the competition accuracy measured in autograding")

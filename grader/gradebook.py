@@ -1,13 +1,21 @@
-"""Reading scores out of the nbgrader gradebook (read-only; nbgrader itself writes it)."""
+"""The course's nbgrader configuration and reading scores out of its gradebook.
+
+Only the coordinating process of `grader autograde` writes the gradebook (through nbgrader's
+SaveAutoGrades preprocessor); everything here reads.
+"""
 
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets.config.loader import PyFileConfigLoader
 
 
+def course_config(course):
+    """The traitlets Config of the course's nbgrader_config.py."""
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
+
+
 def course_id(course):
     """The course id set in the course's nbgrader_config.py."""
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
-    return config.CourseDirectory.get("course_id", "default_course")
+    return course_config(course).CourseDirectory.get("course_id", "default_course")
 
 
 def submission_scores(course, ps_id, student):

@@ -1,32 +1,45 @@
 """Batch autograding goes on past broken submissions and records a fair score for each."""
 
 import csv
+import shutil
 
+import nbformat
 import pytest
 
 from grader import notebooks, release, submissions
-from grader.autograde import Result, format_table, grade_batch, unreadable_reason, write_csv
+from grader.autograde import Result, format_table, grade_batch, write_csv
 from tests.conftest import PS3
 
 
 def test_unreadable_reasons(tmp_path, repo_course):
-    missing = tmp_path / "missing.ipynb"
-    assert "no notebook named" in unreadable_reason(missing)
-    binary = tmp_path / "binary.ipynb"
-    binary.write_bytes(b"\xff\xfe\x00garbage")
-    assert "not text" in unreadable_reason(binary)
-    not_nb = tmp_path / "list.ipynb"
-    not_nb.write_text("[1, 2, 3]")
-    assert "not a Jupyter notebook" in unreadable_reason(not_nb)
+    from grader.course import Course
+    from grader.prepare import Unreadable, load
+
+    course = Course(tmp_path)
+    release_nb = notebooks.read(repo_course.release_notebook(PS3))
+    folder = course.submitted_notebook("s", PS3).parent
+
+    def reason(name=f"{PS3}.ipynb", data=None):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        if data is not None:
+            (folder / name).write_bytes(data)
+        with pytest.raises(Unreadable) as error:
+            load(course, PS3, "s", release_nb)
+        return str(error.value)
+
+    assert "no notebook named" in reason()
+    assert "not text" in reason(data=b"\xff\xfe\x00garbage")
+    assert "not valid JSON" in reason(data=b'{"cells": [')
+    assert "not a Jupyter notebook" in reason(data=b"[1, 2, 3]")
+    other = notebooks.read(repo_course.release_notebook("ps4_analytic"))
+    assert "not this problem set's notebook" in reason(data=nbformat.writes(other).encode())
     stripped = notebooks.read(repo_course.release_notebook(PS3))
     for cell in stripped.cells:
         cell.metadata.pop("nbgrader", None)
-    path = tmp_path / "stripped.ipynb"
-    notebooks.write(stripped, path)
-    assert "metadata was stripped" in unreadable_reason(path)
-    good = tmp_path / "good.ipynb"
-    notebooks.write(notebooks.read(repo_course.release_notebook(PS3)), good)
-    assert unreadable_reason(good) is None
+    notebooks.write(stripped, folder / f"{PS3}.ipynb")
+    fixed, notes = load(course, PS3, "s", release_nb)
+    assert "metadata restored" in fixed.log[0] and not fixed.unplaced and not notes
 
 
 def test_format_table_shows_every_student():
@@ -80,16 +93,20 @@ def test_batch_survives_damaged_and_hanging_submissions(fresh_course):
 
 @pytest.mark.e2e
 def test_notebook_past_its_time_limit_is_stopped(fresh_course):
-    from grader.autograde import grade_one
+    from grader.autograde import default_limits
 
     course = fresh_course
     release.generate(course, PS3)
     source_nb = notebooks.read(course.source_notebook(PS3))
     release_nb = notebooks.read(course.release_notebook(PS3))
     submissions.write_submission(course, "erin", PS3, submissions.perfect(source_nb, release_nb))
-    result = grade_one(course, PS3, "erin", timeout=6)
+    limits = default_limits(course, 1)
+    limits.notebook_timeout_s = 6
+    (result,) = grade_batch(course, PS3, ["erin"], limits=limits, progress=False)
     assert result.status == "timeout" and "longer than 6 s" in result.message
-    assert result.auto == 0
+    assert result.auto < 33, "the tests that never ran earn nothing"
+    graded = notebooks.read(course.autograded_notebook("erin", PS3))
+    assert notebooks.cells_by_grade_id(graded)["test_cnn_accuracy"].outputs[0].ename == "GraderCellNotRun"
 
 
 def test_kill_tree_reaches_descendants_in_their_own_session():

@@ -1,0 +1,111 @@
+"""Turns a submission folder into a Job for grader/execute.py (runs in the coordinator).
+
+The student's answers are first carried into a pristine copy of the release notebook
+(grader/repair.py); then nbgrader's own sanitizing preprocessors do the work, as in `nbgrader autograde`: outputs are
+cleared, duplicated cell ids made unique, the kernelspec reset, and every locked and test cell
+overwritten with the instructor's version from the gradebook (which restores the hidden tests).
+Next to the notebook the job carries the submission's other files (such as the ps2 competition
+checkpoint) and the instructor's non-notebook files from source/<ID>/, nothing else.
+"""
+
+import hashlib
+import re
+import json
+
+import nbformat
+from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                    OverwriteKernelspec)
+
+from grader import notebooks, repair
+from grader.execute import Job
+
+# Files next to the notebook larger than this are not given to the kernel (the ps2 checkpoint
+# is capped at 50 MB by the notebook itself).
+MAX_FILE_BYTES = 100 * 2**20
+SKIPPED_FILES = {"timestamp.txt"}
+# Only data files reach the kernel. Python files could shadow a module the tests import (the
+# kernel's folder is on sys.path), and hidden files could configure IPython before the grader's
+# integrity check is installed.
+DATA_SUFFIXES = {".pt", ".pth", ".npy", ".npz", ".csv", ".txt", ".json", ".png", ".jpg"}
+
+
+def sanitize(course, ps_id, nb):
+    """nbgrader's sanitizing steps on a submitted notebook; returns the notebook to execute."""
+    resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id}}
+    for preprocessor in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
+                         CheckCellMetadata()):
+        nb, resources = preprocessor.preprocess(nb, resources)
+    return nb
+
+
+def side_files(folder, skip_notebook):
+    """{relative path: bytes} of the regular files under folder (no links, no huge files)."""
+    files = {}
+    if not folder.is_dir():
+        return files
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if (path.is_symlink() or not path.is_file() or relative == skip_notebook
+                or relative in SKIPPED_FILES or path.suffix.lower() not in DATA_SUFFIXES
+                or any(part.startswith(".") for part in relative.split("/"))
+                or path.stat().st_size > MAX_FILE_BYTES):
+            continue
+        files[relative] = path.read_bytes()
+    return files
+
+
+def submission_key(course, ps_id, student, smoke, limits):
+    """A hash of everything that decides a grade: the submission, the source notebook, the mode."""
+    digest = hashlib.sha256()
+    digest.update(course.source_notebook(ps_id).read_bytes())
+    folder = course.submitted_notebook(student, ps_id).parent
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    digest.update(json.dumps({"smoke": smoke, "cell_timeout_s": limits.cell_timeout_s}).encode())
+    return digest.hexdigest()
+
+
+class Unreadable(Exception):
+    """The submission cannot be graded at all; the message says why, for the student."""
+
+
+def load(course, ps_id, student, release_nb):
+    """(repair.Repair, notes) for a student's submission; raises Unreadable."""
+    folder = course.submitted_notebook(student, ps_id).parent
+    path, note = repair.find_notebook(folder, f"{ps_id}.ipynb")
+    if path is None:
+        raise Unreadable(note)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("the notebook file is not text: it is not an .ipynb file, or it was damaged") from None
+    try:
+        fixed = repair.repair(release_nb, text)
+    except json.JSONDecodeError as error:
+        raise Unreadable(f"the notebook file is not valid JSON (line {error.lineno}, column {error.colno}): "
+                         f"it was damaged or cut off; download it again and resubmit") from None
+    except ValueError as error:
+        raise Unreadable(str(error)) from None
+    if fixed.evidence < 0.25:
+        raise Unreadable("none of this problem set's answer cells is in the notebook: "
+                         "it is not this problem set's notebook")
+    return fixed, [note] if note else []
+
+
+def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir=""):
+    path = course.submitted_notebook(student, ps_id)
+    nb = sanitize(course, ps_id, repaired_nb)
+    files = side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb")
+    files.update(side_files(path.parent, path.name))
+    test_cells = [i for i, cell in enumerate(nb.cells) if notebooks.is_autograded_test(cell)]
+    return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits,
+               test_cells=test_cells, guarded=guarded_packages(nb), hide=[str(course.root)],
+               data_dir=data_dir)
+
+
+def guarded_packages(nb):
+    """The array packages the instructor's cells (locked and test cells) import."""
+    text = "\n".join(c.source for c in nb.cells
+                     if c.cell_type == "code" and notebooks.nbgrader_meta(c).get("locked"))
+    return [p for p in ("numpy", "torch") if re.search(rf"^\s*(import|from)\s+{p}\b", text, re.M)]

@@ -1,0 +1,215 @@
+"""The adversarial suite: honest, damaged and hostile submissions graded in one parallel batch.
+
+Fixtures: tests/fixtures/hostile/submitted-<scenario>.ipynb, made from the fixture problem set
+`tiny` by tests/fixtures/hostile/build.py. tiny has 5 autograded points: test_add (1),
+test_mean_square (2) and test_together (2), plus one hand-graded point. Every scenario is graded
+once, in a single batch on the Dask engine (so hostile notebooks run next to honest ones), and
+each test asserts the exact score and flag its scenario must get.
+"""
+
+import os
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader import notebooks, release, sandbox
+from grader.autograde import default_limits, grade_batch
+from grader.course import REPO_ROOT, Course
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "hostile"
+PS = "tiny"
+FULL = 5
+
+# scenario: (status, autograded score, flagged by the integrity check). What each one catches
+# is in the comment: the wrong answer a sloppier grader would give.
+EXPECTED = {
+    # honest
+    "correct": ("graded", 5, False),
+    "blank": ("graded", 0, False),
+    "wrong-mean-square": ("graded", 3, False),        # test_together cannot see this mistake
+    # damaged by editors: plain nbgrader scores these 0 or stops the batch
+    "metadata-stripped": ("graded", 5, False),
+    "duplicated-cell-ids": ("graded", 5, False),
+    "cells-reordered": ("graded", 5, False),
+    "cell-type-changed": ("graded", 5, False),
+    "test-cell-deleted": ("graded", 5, False),
+    "renamed-file": ("graded", 5, False),
+    "truncated-upload": ("unreadable", 0, False),
+    # hostile: none may earn a point its answers do not earn
+    "rewrites-gradebook": ("graded", 0, False),       # its answers are wrong; the write must fail
+    "reads-source-and-others": ("graded", 5, False),  # correct answers, and it must find nothing
+    "monkeypatches-allclose": ("graded", 0, True),    # plain nbgrader: 5
+    "input-transformer": ("graded", 0, True),         # plain nbgrader: 5
+    "ast-transformer": ("graded", 0, True),           # plain nbgrader: 5
+    "custom-exception-handler": ("graded", 0, True),  # plain nbgrader: 5
+    "rigged-eq": ("graded", 0, False),                # an object equal to everything
+    "detects-grading": ("graded", 0, False),          # sees no grading marker, so it cannot cheat only then
+    "os-exit": ("graded", 5, False),                  # plain nbgrader: the notebook is not graded
+    "sys-exit": ("graded", 5, False),
+    "infinite-loop-ignoring-interrupts": ("graded", 1, False),  # loses what depends on the looping cell
+    "memory-bomb": ("graded", 5, False),
+    "fork-bomb": ("graded", 5, False),
+    "prints-megabytes": ("graded", 5, False),
+    "reseeds": ("graded", 5, False),
+    "writes-outside": ("graded", 5, False),
+    "kills-other-processes": ("graded", 5, False),
+}
+NEEDS_ISOLATION = {"kills-other-processes"}  # without namespaces it would kill the grader itself
+OUTSIDE_TARGETS = [Path("/tmp/tiny-was-here"), Path("~/tiny-was-here").expanduser(),
+                   Path("/var/tmp/tiny-was-here"), Path(sys.prefix) / "tiny-was-here.pth"]
+
+
+def _submit(course, scenario):
+    folder = course.root / "submitted" / scenario / PS
+    folder.mkdir(parents=True)
+    single = FIXTURES / f"submitted-{scenario}.ipynb"
+    if single.exists():
+        shutil.copy(single, folder / f"{PS}.ipynb")
+    else:  # a folder holding a notebook under another name
+        for path in (FIXTURES / f"submitted-{scenario}").iterdir():
+            shutil.copy(path, folder / path.name)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    for target in OUTSIDE_TARGETS:
+        target.unlink(missing_ok=True)
+    course = Course(tmp_path_factory.mktemp("hostile") / "course")
+    (course.root / "source" / PS).mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "nbgrader_config.py", course.root / "nbgrader_config.py")
+    shutil.copy(FIXTURES / "source" / PS / f"{PS}.ipynb", course.source_notebook(PS))
+    release.generate(course, PS)
+    scenarios = [s for s in EXPECTED if sandbox.can_isolate() or s not in NEEDS_ISOLATION]
+    for scenario in scenarios:
+        _submit(course, scenario)
+    limits = default_limits(course, 2)
+    limits.cell_timeout_s = 10
+    limits.notebook_timeout_s = 120
+    limits.memory_bytes = 2 * 2**30
+    results = {r.student: r for r in grade_batch(course, PS, scenarios, workers=2, limits=limits, progress=False)}
+    return course, results, limits
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("scenario", list(EXPECTED))
+def test_scenario_gets_exactly_its_score(graded, scenario):
+    course, results, _ = graded
+    if scenario not in results:
+        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
+    status, score, flagged = EXPECTED[scenario]
+    r = results[scenario]
+    assert (r.status, r.auto, bool(r.flags)) == (status, score, flagged), (r.message, r.tests, r.flags)
+    if status == "graded":
+        assert r.max_auto == FULL
+
+
+@pytest.mark.e2e
+def test_flags_and_repairs_say_what_happened(graded):
+    _, results, _ = graded
+    assert "numpy.allclose" in results["monkeypatches-allclose"].flags[0]
+    assert "input transformers" in results["input-transformer"].flags[0]
+    assert "AST transformers" in results["ast-transformer"].flags[0]
+    assert "custom exception handler" in results["custom-exception-handler"].flags[0]
+    assert "metadata restored" in results["metadata-stripped"].repairs[0]
+    assert any("copies of the cell" in line for line in results["duplicated-cell-ids"].repairs)
+    assert any("moved back" in line for line in results["cells-reordered"].repairs)
+    assert any("cell type changed back" in line for line in results["cell-type-changed"].repairs)
+    assert any("restored from the release" in line for line in results["test-cell-deleted"].repairs)
+    assert "Copy of tiny.ipynb" in results["renamed-file"].repairs[0]
+    assert "not valid JSON" in results["truncated-upload"].message
+    assert not results["correct"].repairs and not results["correct"].flags
+    assert "the kernel died" in results["os-exit"].message and "cell" in results["os-exit"].message
+    assert "the kernel died" in results["memory-bomb"].message
+    assert "longer than 10 s" in results["infinite-loop-ignoring-interrupts"].message
+
+
+def _outputs(course, student):
+    nb = notebooks.read(course.autograded_notebook(student, PS))
+    return "\n".join(str(o.get("text", "")) + str(o.get("evalue", "")) for c in nb.cells if c.cell_type == "code"
+                     for o in c.outputs)
+
+
+@pytest.mark.e2e
+def test_gradebook_holds_only_what_the_grader_observed(graded):
+    course, results, _ = graded
+    db = sqlite3.connect(course.db_path)
+    top = db.execute("SELECT MAX(auto_score), MAX(manual_score) FROM grade").fetchone()
+    assert top[0] <= 2 and top[1] is None, "a student's sqlite write reached the gradebook"
+    assert "gradebooks found: []" in _outputs(course, "rewrites-gradebook")
+
+
+@pytest.mark.e2e
+def test_student_code_cannot_see_source_or_other_students(graded):
+    if not sandbox.can_isolate():
+        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
+    course, _, _ = graded
+    text = _outputs(course, "reads-source-and-others")
+    assert "search done" in text and "STOLEN" not in text
+
+
+@pytest.mark.e2e
+def test_nothing_student_code_wrote_outlives_its_run(graded):
+    if not sandbox.can_isolate():
+        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
+    course, _, _ = graded
+    assert "wrote" not in _outputs(course, "writes-outside").replace("wrote /tmp", "").replace(
+        "wrote /var/tmp", "").replace("wrote /dev/shm", "").replace(f"wrote {Path('~').expanduser()}", "")
+    for target in OUTSIDE_TARGETS:
+        assert not target.exists(), f"{target} outlived the sandbox"
+
+
+@pytest.mark.e2e
+def test_no_grading_marker_is_visible(graded):
+    course, _, _ = graded
+    assert "grading detected: False []" in _outputs(course, "detects-grading")
+
+
+@pytest.mark.e2e
+def test_output_is_capped(graded):
+    course, _, limits = graded
+    size = course.autograded_notebook("prints-megabytes", PS).stat().st_size
+    assert size < 2 * limits.output_bytes, f"the autograded notebook holds {size} bytes of output"
+    assert "was dropped" in _outputs(course, "prints-megabytes")
+
+
+@pytest.mark.e2e
+def test_no_process_outlives_the_batch(graded):
+    leftovers = [p.info for p in psutil.process_iter(["pid", "uids", "cmdline"])
+                 if p.info["uids"] and p.info["uids"].real >= sandbox.SANDBOX_UID_BASE]
+    assert not leftovers
+
+
+@pytest.mark.e2e
+def test_grading_again_gives_identical_results(graded):
+    course, results, limits = graded
+    again = {r.student: r for r in grade_batch(course, PS, ["correct", "wrong-mean-square", "monkeypatches-allclose"],
+                                               workers=2, limits=limits, force=True, progress=False)}
+    for student, r in again.items():
+        assert (r.auto, r.tests, bool(r.flags)) == (results[student].auto, results[student].tests,
+                                                    bool(results[student].flags))
+
+
+@pytest.mark.e2e
+def test_finished_submissions_are_not_graded_again(graded):
+    course, results, limits = graded
+    (course.root / "submitted" / "correct" / PS / "extra.txt").write_text("changed")  # re-grade this one
+    again = {r.student: r for r in grade_batch(course, PS, ["correct", "blank"], workers=2, limits=limits,
+                                               progress=False)}
+    assert again["blank"].seconds == results["blank"].seconds, "an unchanged submission was graded again"
+    assert again["correct"].seconds != results["correct"].seconds and again["correct"].auto == FULL
+    os.remove(course.root / "submitted" / "correct" / PS / "extra.txt")
+
+
+@pytest.mark.e2e
+def test_the_hostile_search_finds_the_gradebook_outside_the_sandbox(graded):
+    """The attack is real: the same search, run by the grader's own process, finds the gradebook."""
+    course, _, _ = graded
+    nb = notebooks.read(FIXTURES / "submitted-rewrites-gradebook.ipynb")
+    (attack,) = [c.source for c in nb.cells if "def search" in c.source]
+    namespace = {}
+    exec(attack.split("import sqlite3")[0], namespace)
+    assert str(course.db_path) in [str(Path(p).resolve()) for p in namespace["search"]("gradebook.db")]
