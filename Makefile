@@ -31,6 +31,7 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/conv1d.py
+	$(BIN)/python bench/autograde.py
 
 # Removes every student's submission, grades and feedback from this course directory.
 clean-student-data:

@@ -34,3 +34,11 @@ c.LimitOutput.max_traceback = 100
 
 # Late submissions are not penalised by default; see docs/grading.md to change it.
 c.LateSubmissionPlugin.penalty_method = "none"
+
+# --- Feedback -----------------------------------------------------------------------------
+# Students see each test's points and message, never the hidden tests' code (grader/feedback.py).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "grader.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

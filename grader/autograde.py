@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import nbformat
@@ -23,6 +24,7 @@ import psutil
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import SaveAutoGrades
 from nbgrader.utils import parse_utc
+from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
 from grader import notebooks, prepare
@@ -88,7 +90,9 @@ def _record(course, ps_id, result, key):
 def _open_submission(course, ps_id, student):
     """Creates the student and the submission in the gradebook, as nbgrader autograde does."""
     stamp = course.submitted_notebook(student, ps_id).parent / "timestamp.txt"
-    with Gradebook(course.db_url, course_id(course)) as gb:
+    with warnings.catch_warnings(), Gradebook(course.db_url, course_id(course)) as gb:
+        # nbgrader's own update_or_create_submission trips a harmless SQLAlchemy autoflush warning.
+        warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(student)
         if stamp.exists():
             gb.update_or_create_submission(ps_id, student, timestamp=parse_utc(stamp.read_text().strip()))

@@ -213,3 +213,18 @@ def test_the_hostile_search_finds_the_gradebook_outside_the_sandbox(graded):
     namespace = {}
     exec(attack.split("import sqlite3")[0], namespace)
     assert str(course.db_path) in [str(Path(p).resolve()) for p in namespace["search"]("gradebook.db")]
+
+
+@pytest.mark.e2e
+def test_feedback_shows_messages_but_not_hidden_tests(graded):
+    from grader.course import run_nbgrader
+
+    course, _, _ = graded
+    proc = run_nbgrader(course, ["generate_feedback", PS, "--student", "wrong-mean-square", "--force"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = course.feedback_html("wrong-mean-square", PS).read_text()
+    assert "mean_square([1, 2, 3]) is 14/3" in html, "the failed visible test's message is shown"
+    assert "default_rng" not in html and "rtol=1e-12" not in html, "hidden test code leaked into feedback"
+    assert "hidden tests ran here" in html
+    autograded = course.autograded_notebook("wrong-mean-square", PS).read_text()
+    assert "default_rng" in autograded, "instructors still see the hidden tests"
