@@ -3,7 +3,7 @@
 import pytest
 
 from grader import notebooks, submissions
-from grader.autograde import unreadable_reason
+from grader.prepare import Unreadable, load
 from grader.course import REPO_ROOT, Course
 
 
@@ -62,4 +62,5 @@ def test_damaged_submission_is_not_json(tmp_path, repo_course):
     course = Course(tmp_path)
     release_nb = notebooks.read(repo_course.release_notebook("ps3_conv1d_numpy"))
     submissions.write_damaged_submission(course, "s1", "ps3_conv1d_numpy", release_nb)
-    assert "not valid JSON" in unreadable_reason(course.submitted_notebook("s1", "ps3_conv1d_numpy"))
+    with pytest.raises(Unreadable, match="not valid JSON"):
+        load(course, "ps3_conv1d_numpy", "s1", release_nb)
