@@ -36,8 +36,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader import sandbox
-from grader.course import REPO_ROOT, SMOKE_ENV, kill_tree
+from grader import harden, sandbox
+from grader.course import SMOKE_ENV, kill_tree
 
 # nbclient logs every timeout and dead kernel as an error; the outcome reports them instead.
 QUIET_LOG = logging.getLogger("grader.execute.nbclient")
@@ -70,7 +70,9 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     test_cells: list = field(default_factory=list)  # indices of the autograded test cells
     guarded: list = field(default_factory=lambda: ["numpy", "torch"])  # packages the tests use
-    hide: list = field(default_factory=list)   # more folders to hide (the course root)
+    hardened: dict = field(default_factory=dict)  # {test cell index: source to run} (grader/harden.py)
+    protect: dict = field(default_factory=dict)   # {instructor cell index: names to record after it}
+    reads: dict = field(default_factory=dict)     # {test cell index: protected names it reads}
     data_dir: str = ""                     # read-only datasets for full mode (DLCOURSE_DATA)
 
 
@@ -158,11 +160,14 @@ class Integrity:
         if reply.get("status") != "ok":
             raise RuntimeError(f"the integrity check could not be installed: {reply.get('evalue')}")
 
-    async def problems(self, client):
-        """"" when the kernel is as it was, else what changed."""
+    async def protect(self, client, names):
+        await _silent(client, "", {"r": f"{self.name}.protect({list(names)!r})"}, timeout=30)
+
+    async def problems(self, client, names=()):
+        """"" when the kernel is as it was (and names still are what the instructor bound), else what changed."""
         challenge = secrets.token_hex(8)
         try:
-            reply = await _silent(client, "", {"r": f"{self.name}({challenge!r})"}, timeout=30)
+            reply = await _silent(client, "", {"r": f"{self.name}({challenge!r}, {list(names)!r})"}, timeout=30)
             value = reply["user_expressions"]["r"]
             answer = ast.literal_eval(value["data"]["text/plain"]) if value.get("status") == "ok" else ""
         except (TimeoutError, KeyError, ValueError, SyntaxError):
@@ -210,7 +215,7 @@ class Sandbox:
         self.root = Path(tempfile.mkdtemp(dir=base))  # neutral names: nothing says "grading"
         self.work = self.root / "work"
         self.ipc = self.root / "ipc"
-        for folder in (self.work, self.ipc, self.root / "ipython"):
+        for folder in (self.work, self.ipc, self.root / "ipython", self.root / "rootfs"):
             folder.mkdir()
         for name, data in job.files.items():
             target = (self.work / name).resolve()
@@ -227,9 +232,8 @@ class Sandbox:
             "work_dir": str(self.work),
             "env": _kernel_env(job, str(self.work)),
             "keep_rw": [str(self.root)],
+            "root_dir": str(self.root / "rootfs"),
             "keep_ro": sorted({sys.prefix, sys.base_prefix} | ({job.data_dir} if job.data_dir else set())),
-            "hide": sorted({str(REPO_ROOT), os.path.expanduser("~"), "/root", "/home", "/tmp",
-                            "/var/tmp", "/dev/shm", tempfile.gettempdir(), *job.hide}),
             "cgroups": self.cgroups,
             "limits": {"file_bytes": limits.file_bytes, "processes": limits.processes,
                        "address_space_bytes": limits.memory_bytes if no_memory_cgroup and not limits.gpu else 0},
@@ -272,8 +276,8 @@ async def _run(job, base, outcome):
         try:
             await box.start()
             client = GradingClient(nb, km=box.km, timeout=job.limits.cell_timeout_s, allow_errors=True,
-                                   interrupt_on_timeout=False, record_timing=False, output_limit=output_limit, log=QUIET_LOG,
-                                   resources={"metadata": {"path": str(box.work)}})
+                                   interrupt_on_timeout=False, record_timing=False, log=QUIET_LOG,
+                                   output_limit=output_limit, resources={"metadata": {"path": str(box.work)}})
             async with client.async_setup_kernel(cleanup_kc=True):
                 integrity = Integrity()
                 await integrity.install(client, job.guarded)
@@ -285,9 +289,13 @@ async def _run(job, base, outcome):
                     if remaining <= 0:
                         break
                     client.timeout = max(1, int(min(job.limits.cell_timeout_s, remaining)))
-                    tampered = await integrity.problems(client) if i in job.test_cells else ""
+                    tampered = await integrity.problems(client, job.reads.get(i, ())) if i in job.test_cells else ""
+                    cell = nb.cells[i]
+                    original = cell.source
+                    if i in job.hardened:  # run the guarded comparisons; the notebook keeps its text
+                        cell.source = job.hardened[i].replace(harden.PLAIN, f"{integrity.name}.plain")
                     try:
-                        await client.async_execute_cell(nb.cells[i], i)
+                        await client.async_execute_cell(cell, i)
                     except (DeadKernelError, CellTimeoutError, asyncio.TimeoutError, RuntimeError) as error:
                         timed_out = not isinstance(error, DeadKernelError) and "timed out" in str(error).lower()
                         message = (f"this cell ran longer than {client.timeout} s and was stopped" if timed_out
@@ -298,7 +306,11 @@ async def _run(job, base, outcome):
                         done = code.index(i) + 1
                         restarts += 1
                         break
+                    finally:
+                        cell.source = original
                     done = max(done, code.index(i) + 1)
+                    if i in job.protect:
+                        await integrity.protect(client, job.protect[i])
                     if tampered:  # the test ran against tampered functions: it earns nothing
                         flags[i] = tampered
                         nb.cells[i].outputs.append(_error_output("GraderIntegrityError", tampered))

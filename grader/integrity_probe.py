@@ -32,8 +32,8 @@ def install(name, secret, packages=("numpy", "torch")):
     import threading
 
     # The check's own references: a student who replaces a builtin does not blind it.
-    _id, _vars, _isinstance, _list, _type, _getattr, _hasattr, _callable, _sorted, _len = (
-        id, vars, isinstance, list, type, getattr, hasattr, callable, sorted, len)
+    _id, _vars, _isinstance, _list, _type, _getattr, _hasattr, _callable, _sorted, _len, _any, _str = (
+        id, vars, isinstance, list, type, getattr, hasattr, callable, sorted, len, any, str)
     _sha256, _join = hashlib.sha256, "; ".join
 
     guarded_modules = ["builtins", "math", "operator", "numpy", "numpy.testing", "numpy.linalg",
@@ -119,7 +119,7 @@ def install(name, secret, packages=("numpy", "torch")):
     baseline_state, baseline_hooks = snapshot(), hooks()
     baseline_callbacks = {event: [_id(c) for c in cbs] for event, cbs in shell.events.callbacks.items()}
 
-    def check(challenge):
+    def check(challenge, names=()):
         problems = []
         if sys.gettrace() is not None or sys.getprofile() is not None:
             problems.append("a trace or profile function was installed (sys.settrace / sys.setprofile)")
@@ -136,7 +136,6 @@ def install(name, secret, packages=("numpy", "torch")):
                 if _id(callback) not in baseline_callbacks.get(event, ()) and not from_installation(callback):
                     problems.append(f"a {event} callback was registered by the notebook")
         state = snapshot()
-        missing = object()
         changed = []
         for (owner, attr), before in baseline_state.items():
             now = state.get((owner, attr), missing)
@@ -153,7 +152,44 @@ def install(name, secret, packages=("numpy", "torch")):
             problems.append("replaced: " + ", ".join(changed[:5]) + (" ..." if _len(changed) > 5 else ""))
         if added:
             problems.append("added to a guarded class: " + ", ".join(added[:5]) + (" ..." if _len(added) > 5 else ""))
+        user_ns = shell.user_ns
+        for protected_name in names:
+            ident = protected.get(protected_name)
+            if ident is not None and _id(user_ns.get(protected_name, missing)) != ident:
+                problems.append(f"the notebook redefined {protected_name}, which the tests use")
         proof = _sha256(f"{secret}:{challenge}".encode()).hexdigest()[:16]
         return proof + ":" + _join(problems)
 
+    # Names an instructor's cell bound and the tests use: recorded right after that cell ran.
+    protected = {}
+
+    def protect(names):
+        for protected_name in names:
+            protected[protected_name] = _id(shell.user_ns.get(protected_name, missing))
+        return ""
+
+    def plain(value, depth=0):
+        """value itself, or an AssertionError when a type in it was defined by the notebook."""
+        kind = _type(value)
+        for cls in _getattr(kind, "__mro__", (kind,)):
+            if cls.__module__ == "__main__" or _any(made_by_notebook(v) for v in _list(_vars(cls).values())):
+                raise AssertionError(
+                    f"a value compared by this test is of type {kind.__qualname__}, defined in the notebook; "
+                    f"return built-in numbers, tuples, lists, NumPy arrays or tensors")
+        if depth < 3:
+            if kind in (list, tuple, set, frozenset):
+                for item in _list(value)[:1000]:
+                    plain(item, depth + 1)
+            elif kind is dict:
+                for key, item in _list(value.items())[:1000]:
+                    plain(key, depth + 1)
+                    plain(item, depth + 1)
+            elif _str(_getattr(value, "dtype", "")) == "object" and _hasattr(value, "flat"):
+                for item in _list(value.flat[:1000]):
+                    plain(item, depth + 1)
+        return value
+
+    missing = object()
+    check.protect = protect
+    check.plain = plain
     setattr(builtins, name, check)

@@ -16,7 +16,7 @@ import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
                                     OverwriteKernelspec)
 
-from grader import notebooks, repair
+from grader import harden, notebooks, repair
 from grader.execute import Job
 
 # Files next to the notebook larger than this are not given to the kernel (the ps2 checkpoint
@@ -99,8 +99,14 @@ def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir="")
     files = side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb")
     files.update(side_files(path.parent, path.name))
     test_cells = [i for i, cell in enumerate(nb.cells) if notebooks.is_autograded_test(cell)]
+    instructor = [i for i, cell in enumerate(nb.cells)
+                  if cell.cell_type == "code" and notebooks.nbgrader_meta(cell).get("locked")]
+    sources = {i: nb.cells[i].source for i in instructor}
+    record_after, checked_before = harden.protected_names(sources, instructor, test_cells)
     return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits,
-               test_cells=test_cells, guarded=guarded_packages(nb), hide=[str(course.root)],
+               test_cells=test_cells, guarded=guarded_packages(nb),
+               hardened={i: harden.harden(nb.cells[i].source) for i in test_cells},
+               protect=record_after, reads=checked_before,
                data_dir=data_dir)
 
 

@@ -4,13 +4,14 @@ jupyter_client starts this launcher instead of the kernel (see grader/execute.py
 job's spec, shuts the kernel in, and then becomes the kernel with `execve`. What it uses:
 
 - Linux, running as root (the usual grading container or runner):
-  - new mount, network, PID, IPC and UTS namespaces. In the new mount namespace an empty tmpfs
-    covers the course directory, the repository, home directories, /tmp, /var/tmp and /dev/shm,
-    so student code cannot read source/, the gradebook, hidden tests or other students' files,
-    and whatever it writes there vanishes with the namespace. Only the job's own folder is bound
-    back (read-write), and the Python installation (read-only, so no student can drop a .pth file
-    into site-packages for the next one). The network namespace has no interfaces up; the kernel
-    talks to the grader over Unix sockets in the job folder. In the PID namespace the kernel is
+  - new mount, network, PID, IPC and UTS namespaces. In the new mount namespace the kernel is
+    chrooted into a fresh tmpfs that holds only the operating system's folders (/usr, /etc, /lib,
+    ... read-only), the Python installation (read-only, so no student can drop a .pth file into
+    site-packages for the next one) and the job's own folder (read-write), plus empty /tmp and
+    /dev/shm. The course directory, the gradebook, source/, other students' files and home
+    folders are not in it at all, and whatever the kernel writes outside its folder vanishes with
+    the namespace. The network namespace has no interfaces up; the kernel talks to the grader
+    over Unix sockets in the job folder. In the PID namespace the kernel is
     process 1: it cannot see or signal other students' kernels, and when it dies every process
     it started dies with it.
   - a user id of its own (SANDBOX_UID_BASE + the launcher's pid: unique among running sandboxes)
@@ -143,23 +144,46 @@ def _write(path, text, optional=False):
 
 # --- the launcher --------------------------------------------------------------------------------
 
-def _hide_and_rebind(spec):
-    """In the new mount namespace: tmpfs over what must be hidden, then the kept folders back."""
-    keep = [(p, False) for p in spec["keep_rw"]] + [(p, True) for p in spec["keep_ro"]]
-    fds = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path, _ in keep if os.path.isdir(path)}
+# What the kernel sees of the machine: the operating system's files, read-only. Everything else
+# (the course, the repository, home folders, other jobs, /tmp) is simply not there.
+SYSTEM_DIRS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "opt", "sys")
+
+
+def _bind(source_fd_or_path, target, read_only, recursive=False):
+    os.makedirs(target, mode=0o755, exist_ok=True)
+    _mount(source_fd_or_path, target, None, MS_BIND | (MS_REC if recursive else 0))
+    if read_only:
+        _mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+
+
+def _build_root(spec):
+    """In the new mount namespace: a fresh root holding only what the kernel needs; chroot to it.
+
+    The root is a tmpfs with the system folders and the Python installation bound read-only, the
+    job's folder bound read-write at its own path, a fresh /proc (of the new PID namespace), /dev
+    (without the host's /dev/shm) and empty /tmp and /dev/shm.
+    """
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
-    for path in sorted(set(spec["hide"]), key=len):
-        if os.path.isdir(path) and not os.path.islink(path):
-            _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-    for path, read_only in sorted(keep, key=lambda k: len(k[0])):
-        if path not in fds:
-            continue
-        os.makedirs(path, mode=0o755, exist_ok=True)
-        _mount(f"/proc/self/fd/{fds[path]}", path, None, MS_BIND | MS_REC)
-        if read_only:
-            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
-    for fd in fds.values():
-        os.close(fd)
+    root = spec["root_dir"]
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=0755")
+    for name in SYSTEM_DIRS:
+        host = f"/{name}"
+        if os.path.islink(host):
+            os.symlink(os.readlink(host), f"{root}/{name}")
+        elif os.path.isdir(host):
+            _bind(host, f"{root}/{name}", read_only=True, recursive=name == "sys")
+    _bind("/dev", f"{root}/dev", read_only=False)
+    for name in ("tmp", "dev/shm"):  # before the job's folder, which may live under /tmp
+        os.makedirs(f"{root}/{name}", exist_ok=True)
+        _mount("tmpfs", f"{root}/{name}", "tmpfs", MS_NOSUID | MS_NODEV, "size=256m,mode=1777")
+    for path in sorted(set(spec["keep_ro"]), key=len):
+        if os.path.isdir(path):
+            _bind(path, root + path, read_only=True)
+    for path in spec["keep_rw"]:
+        _bind(path, root + path, read_only=False)
+    os.makedirs(f"{root}/proc", exist_ok=True)
+    _mount("proc", f"{root}/proc", "proc", MS_NOSUID | MS_NODEV)
+    os.chroot(root)
 
 
 def _set_limits(spec, uid):
@@ -204,8 +228,7 @@ def launch(spec, argv):
     child = os.fork()
     if child == 0:  # process 1 of the new PID namespace
         _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
-        _hide_and_rebind(spec)
-        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
+        _build_root(spec)
         _become_kernel(spec, argv, uid)
     # The launcher stays as the parent jupyter_client knows: it passes signals on and exits
     # with the kernel's status. Process 1 only receives signals it handles, and ipykernel
