@@ -44,6 +44,7 @@ class Result:
     tests: dict = field(default_factory=dict)
     startup_seconds: float = 0.0
     isolation: str = ""
+    worker: str = ""                              # the Dask worker that graded it
     repairs: list = field(default_factory=list)   # what grader/repair.py changed, in words
     flags: list = field(default_factory=list)     # integrity violations: "test_id: what was found"
 
@@ -140,7 +141,7 @@ def _collect(course, ps_id, outcome, limits):
         notes.append(f"{len(not_run)} cells did not run (too many crashes)")
     return Result(outcome.student, status, "; ".join(notes), outcome.seconds, scores["auto"],
                   scores["max_auto"], scores["manual_max"], scores["tests"],
-                  outcome.startup_seconds, outcome.isolation, flags=flags)
+                  outcome.startup_seconds, outcome.isolation, worker=outcome.worker, flags=flags)
 
 
 def _cell_name(nb, index):

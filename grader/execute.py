@@ -85,6 +85,7 @@ class Outcome:
     seconds: float = 0.0
     startup_seconds: float = 0.0    # spent starting kernels, before any student code ran
     isolation: str = ""
+    worker: str = ""                # the Dask worker that ran the job ("" when run in-process)
     error: str = ""                 # the job itself failed (not the student's code)
 
 
@@ -326,10 +327,19 @@ async def _run(job, base, outcome):
     outcome.notebook = nbformat.writes(nb)
 
 
+def _worker_name():
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().name)
+    except (ImportError, ValueError):
+        return ""
+
+
 def run_job(job):
     """Executes job's notebook in a sandbox; returns an Outcome (never raises)."""
     start = time.monotonic()
-    outcome = Outcome(job.student, isolation=sandbox.isolation())
+    outcome = Outcome(job.student, isolation=sandbox.isolation(), worker=_worker_name())
     base = tempfile.mkdtemp()
     os.chmod(base, 0o711)  # sandbox users must reach their own folder, and list nothing
     try:

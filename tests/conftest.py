@@ -28,3 +28,32 @@ def course_copy(tmp_path, ps_ids=(PS3,), wrong_solutions=True):
 @pytest.fixture
 def fresh_course(tmp_path):
     return course_copy(tmp_path)
+
+
+# The fixture problem set of the grading-engine tests (tests/fixtures/hostile/build.py).
+TINY = "tiny"
+HOSTILE = REPO_ROOT / "tests" / "fixtures" / "hostile"
+
+
+def tiny_course(root):
+    """A released course holding only the fixture problem set tiny (5 autograded points)."""
+    from grader import release
+
+    course = Course(root)
+    (course.root / "source" / TINY).mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "nbgrader_config.py", course.root / "nbgrader_config.py")
+    shutil.copy(HOSTILE / "source" / TINY / f"{TINY}.ipynb", course.source_notebook(TINY))
+    release.generate(course, TINY)
+    return course
+
+
+def submit_scenario(course, scenario, student=None):
+    """Copies tests/fixtures/hostile/submitted-<scenario>(.ipynb) in as a student's submission."""
+    folder = course.root / "submitted" / (student or scenario) / TINY
+    folder.mkdir(parents=True)
+    single = HOSTILE / f"submitted-{scenario}.ipynb"
+    if single.exists():
+        shutil.copy(single, folder / f"{TINY}.ipynb")
+    else:  # a folder holding a notebook under another name
+        for path in (HOSTILE / f"submitted-{scenario}").iterdir():
+            shutil.copy(path, folder / path.name)

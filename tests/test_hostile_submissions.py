@@ -8,7 +8,6 @@ each test asserts the exact score and flag its scenario must get.
 """
 
 import os
-import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -16,12 +15,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from grader import notebooks, release, sandbox
+from grader import notebooks, sandbox
 from grader.autograde import default_limits, grade_batch
-from grader.course import REPO_ROOT, Course
-
-FIXTURES = REPO_ROOT / "tests" / "fixtures" / "hostile"
-PS = "tiny"
+from tests.conftest import HOSTILE as FIXTURES
+from tests.conftest import TINY as PS
+from tests.conftest import submit_scenario, tiny_course
 FULL = 5
 
 # scenario: (status, autograded score, flagged by the integrity check). What each one catches
@@ -64,29 +62,14 @@ OUTSIDE_TARGETS = [Path("/tmp/tiny-was-here"), Path("~/tiny-was-here").expanduse
                    Path("/var/tmp/tiny-was-here"), Path(sys.prefix) / "tiny-was-here.pth"]
 
 
-def _submit(course, scenario):
-    folder = course.root / "submitted" / scenario / PS
-    folder.mkdir(parents=True)
-    single = FIXTURES / f"submitted-{scenario}.ipynb"
-    if single.exists():
-        shutil.copy(single, folder / f"{PS}.ipynb")
-    else:  # a folder holding a notebook under another name
-        for path in (FIXTURES / f"submitted-{scenario}").iterdir():
-            shutil.copy(path, folder / path.name)
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     for target in OUTSIDE_TARGETS:
         target.unlink(missing_ok=True)
-    course = Course(tmp_path_factory.mktemp("hostile") / "course")
-    (course.root / "source" / PS).mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "nbgrader_config.py", course.root / "nbgrader_config.py")
-    shutil.copy(FIXTURES / "source" / PS / f"{PS}.ipynb", course.source_notebook(PS))
-    release.generate(course, PS)
+    course = tiny_course(tmp_path_factory.mktemp("hostile") / "course")
     scenarios = [s for s in EXPECTED if sandbox.can_isolate() or s not in NEEDS_ISOLATION]
     for scenario in scenarios:
-        _submit(course, scenario)
+        submit_scenario(course, scenario)
     limits = default_limits(course, 2)
     limits.cell_timeout_s = 15
     limits.notebook_timeout_s = 120
