@@ -49,11 +49,26 @@ class Course:
 
     @property
     def db_path(self):
-        return self.root / "gradebook.db"
+        """The SQLite gradebook's file (meaningful only when db_url is a sqlite:/// URL)."""
+        url = self.db_url
+        return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else self.root / "gradebook.db"
 
     @property
     def db_url(self):
-        return f"sqlite:///{self.db_path}"
+        """nbgrader_config.py's CourseDirectory.db_url, a relative SQLite path made absolute.
+
+        The default is the course's own gradebook.db; several graders can share one PostgreSQL
+        gradebook instead (docs/grading.md).
+        """
+        url = "sqlite:///gradebook.db"
+        config = self.root / "nbgrader_config.py"
+        if config.exists():
+            from traitlets.config.loader import PyFileConfigLoader
+
+            url = PyFileConfigLoader(config.name, path=str(self.root)).load_config().CourseDirectory.get("db_url", url)
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+            url = f"sqlite:///{self.root / url[len('sqlite:///'):]}"
+        return url
 
     def existing_problem_sets(self):
         return [ps for ps in PROBLEM_SETS if self.source_notebook(ps).exists()]

@@ -35,15 +35,16 @@ TINY = "tiny"
 HOSTILE = REPO_ROOT / "tests" / "fixtures" / "hostile"
 
 
-def tiny_course(root):
+def tiny_course(root, extra_config="", generate=True):
     """A released course holding only the fixture problem set tiny (5 autograded points)."""
     from grader import release
 
     course = Course(root)
     (course.root / "source" / TINY).mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "nbgrader_config.py", course.root / "nbgrader_config.py")
+    (course.root / "nbgrader_config.py").write_text((REPO_ROOT / "nbgrader_config.py").read_text() + extra_config)
     shutil.copy(HOSTILE / "source" / TINY / f"{TINY}.ipynb", course.source_notebook(TINY))
-    release.generate(course, TINY)
+    if generate:
+        release.generate(course, TINY)
     return course
 
 
