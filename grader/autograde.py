@@ -247,13 +247,13 @@ def write_csv(course, ps_id, results):
         writer = csv.writer(f)
         writer.writerow(["student_id", "status", "autograded_score", "autograded_max",
                          "manual_points_pending", "seconds", "startup_seconds", "integrity_flags", "repairs",
-                         "message"] + [gid for gid, _, _ in cells])
+                         "message", "isolation"] + [gid for gid, _, _ in cells])
         max_auto = sum(points for _, points, kind in cells if kind == "autograded")
         manual = sum(points for _, points, kind in cells if kind == "manual")
         for r in results:
             writer.writerow([r.student, r.status, f"{r.auto:g}", f"{max_auto:g}", f"{manual:g}",
                              f"{r.seconds:.1f}", f"{r.startup_seconds:.1f}", " | ".join(r.flags),
-                             " | ".join(r.repairs), r.message]
+                             " | ".join(r.repairs), r.message, r.isolation]
                             + [f"{r.tests.get(gid, 0.0):g}" for gid, _, _ in cells])
     return path
 

@@ -45,7 +45,9 @@ def cmd_autograde(args):
         return 1
     path = write_csv(course, ps_id, results)
     print(format_table(results))
-    print(f"\ngrades written to {path.relative_to(course.root)}")
+    isolation = sorted({r.isolation for r in results if r.isolation})
+    print(f"\nsandbox: {'; '.join(isolation) or 'no notebook was executed'}")
+    print(f"grades written to {path.relative_to(course.root)}")
     return 0
 
 

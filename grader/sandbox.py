@@ -21,9 +21,10 @@ job's spec, shuts the kernel in, and then becomes the kernel with `execve`. What
 - Otherwise (not root, not Linux): only the resource limits below and a fresh working folder.
   `isolation()` says which, and the grades CSV records it.
 
-Resource limits are set in every case: file size, open files, processes (RLIMIT_NPROC) and,
-when no cgroup limits memory and no GPU is in use, address space (RLIMIT_AS; CUDA reserves
-huge address ranges, so it is not used on GPU runners).
+Resource limits are set in every case: file size, open files, no core dumps, processes
+(RLIMIT_NPROC, only with a user id of the job's own: it counts per user) and, when no cgroup
+limits memory and no GPU is in use, address space (RLIMIT_AS; CUDA reserves huge address
+ranges, so it is not used on GPU runners).
 
 This module imports only the standard library: it runs before every kernel.
 """

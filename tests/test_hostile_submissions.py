@@ -224,3 +224,18 @@ def test_feedback_shows_messages_but_not_hidden_tests(graded):
     assert "hidden tests ran here" in html
     autograded = course.autograded_notebook("wrong-mean-square", PS).read_text()
     assert "default_rng" in autograded, "instructors still see the hidden tests"
+
+
+@pytest.mark.e2e
+def test_csv_lists_flags_repairs_and_isolation(graded):
+    import csv
+
+    from grader.autograde import write_csv
+
+    course, results, _ = graded
+    rows = {row["student_id"]: row for row in csv.DictReader(open(write_csv(course, PS, list(results.values()))))}
+    assert "numpy.allclose" in rows["monkeypatches-allclose"]["integrity_flags"]
+    assert rows["monkeypatches-allclose"]["test_add"] == "0"
+    assert "metadata restored" in rows["metadata-stripped"]["repairs"]
+    assert rows["correct"]["integrity_flags"] == "" and rows["correct"]["repairs"] == ""
+    assert rows["correct"]["isolation"] == sandbox.isolation()
