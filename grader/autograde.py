@@ -188,6 +188,10 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     force: re-grade submissions already graded unchanged.
     """
     students = course.students(ps_id) if students is None else list(students)
+    if not students:
+        return []
+    if not course.release_notebook(ps_id).exists():
+        raise SystemExit(f"{ps_id} has not been released: run `grader release {ps_id}` first")
     workers = workers or default_workers()
     limits = limits or default_limits(course, workers)
     limits.gpu = gpu
