@@ -110,7 +110,12 @@ def _save(course, ps_id, student, executed_nb):
     if dest.exists():
         shutil.rmtree(dest)
     submitted = course.submitted_notebook(student, ps_id).parent
-    shutil.copytree(submitted, dest, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+
+    def skipped(folder, names):  # notebooks are written below; links a student made are not copied
+        return [n for n in names if n.endswith(".ipynb") or n == ".ipynb_checkpoints"
+                or os.path.islink(os.path.join(folder, n))]
+
+    shutil.copytree(submitted, dest, ignore=skipped)
     for name, data in prepare.side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb").items():
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_bytes(data)

@@ -152,6 +152,20 @@ def test_nothing_student_code_wrote_outlives_its_run(graded):
 
 
 @pytest.mark.e2e
+def test_links_in_a_submission_are_not_followed(tmp_path):
+    course = tiny_course(tmp_path / "course")
+    submit_scenario(course, "correct", "linker")
+    folder = course.root / "submitted" / "linker" / PS
+    (folder / "gradebook-link.txt").symlink_to(course.db_path)
+    (folder / "notes.txt").write_text("my notes")
+    (result,) = grade_batch(course, PS, ["linker"], workers=1, progress=False)
+    assert result.auto == FULL
+    graded_folder = course.autograded_notebook("linker", PS).parent
+    assert (graded_folder / "notes.txt").read_text() == "my notes"
+    assert not (graded_folder / "gradebook-link.txt").exists() and not (graded_folder / "gradebook-link.txt").is_symlink()
+
+
+@pytest.mark.e2e
 def test_no_grading_marker_is_visible(graded):
     course, _, _ = graded
     assert "grading detected: False []" in _outputs(course, "detects-grading")
