@@ -1,8 +1,9 @@
 """The course pack's grading tool: release, quality gate, batch autograding and a demo.
 
 Each module holds one concern; `cli.py` maps the `grader` subcommands onto them.
-nbgrader does the real work (generate_assignment, autograde, generate_feedback); this package
-runs it, checks what it produced, and keeps a batch going past broken submissions.
+nbgrader generates the release and the feedback and keeps the gradebook; `grader autograde`
+runs nbgrader's own preprocessors around an engine of its own (autograde.py: repair, Dask
+workers, sandboxed kernels, integrity checks), because student code is untrusted.
 """
 
 __version__ = "0.1.0"
