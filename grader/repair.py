@@ -40,7 +40,6 @@ class Repair:
     notebook: object                           # the notebook to grade (nbformat NotebookNode)
     log: list = field(default_factory=list)    # what was repaired, in words
     unplaced: list = field(default_factory=list)  # answers that could not be placed
-    matched: int = 0                           # release cells matched to a student cell
     evidence: float = 0.0                      # share of the release's cells found by id or content
 
 
@@ -169,7 +168,6 @@ def repair(release_nb, submission_text):
     student_cells = [_Cell(j, c) for j, c in enumerate(load_cells(submission_text))]
     matches, moved = align(release_cells, student_cells)
     result = Repair(copy.deepcopy(release_nb))
-    result.matched = len(matches)
     found = [ri for ri, sj in matches.items() if (release_cells[ri].grade_id and release_cells[ri].grade_id
                                                    == student_cells[sj].grade_id)
              or _overlap(release_cells[ri].lines, student_cells[sj].lines) >= MIN_CONTENT]
