@@ -68,6 +68,34 @@ def cmd_leaderboard(args):
     return 0
 
 
+def cmd_report(args):
+    from grader.report import write_report
+
+    course = Course(args.root)
+    for ps_id in course.resolve_ids(args.ids):
+        if not course.grades_csv(ps_id).exists():
+            print(f"{ps_id}: not graded yet (run `grader autograde {ps_id}`)")
+            continue
+        path = write_report(course, ps_id)
+        print(f"{ps_id}: report written to {path.relative_to(course.root)} (CSVs beside it)")
+    return 0
+
+
+def cmd_export(args):
+    from grader.course import run_nbgrader
+
+    course = Course(args.root)
+    dest = (course.root / args.to).resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    extra = [f"--assignment={a}" for a in args.assignment or []]
+    proc = run_nbgrader(course, ["export", "--exporter=grader.export.LmsExportPlugin", f"--to={dest}", *extra])
+    if proc.returncode != 0:
+        print(proc.stdout + proc.stderr)
+        return proc.returncode
+    print(f"gradebook exported to {dest} (one row per student, one column per problem set)")
+    return 0
+
+
 def cmd_demo(args):
     from grader.demo import demo
 
@@ -106,6 +134,15 @@ def build_parser():
     p.add_argument("id", help="the problem set id (one with a competition: ps2_cnn_resnet)")
     p.add_argument("--anonymous", action="store_true", help="show stable pseudonyms instead of student ids")
     p.set_defaults(func=cmd_leaderboard)
+
+    p = sub.add_parser("report", help="HTML report and CSVs of a graded class (grades/ID-report/)")
+    p.add_argument("ids", nargs="*", help=ids_help)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="the gradebook as a CSV for a learning-management system")
+    p.add_argument("--to", default="grades/lms.csv", help="the CSV to write (default: grades/lms.csv)")
+    p.add_argument("--assignment", action="append", help="export only this problem set (repeatable)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="release, a synthetic class, batch autograding and results")
     p.add_argument("--full", action="store_true", help="run the notebooks in full mode instead of smoke mode")

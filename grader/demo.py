@@ -4,13 +4,14 @@ For each problem set that exists: release it (with its checks), create a synthet
 submitted/ from the source notebook (a perfect student, a blank one, one per instructor-written
 wrong solution, and a damaged upload), autograde the class, write grades/<ID>.csv and
 per-student feedback, and print the results; for a problem set with a competition, rank the
-class too (grades/<ID>-leaderboard.csv and .png). Demo students are named demo-*, so the demo never
+class too (grades/<ID>-leaderboard.csv and .png); then write the class report
+(grades/<ID>-report/report.html, `grader report`). Demo students are named demo-*, so the demo never
 touches a real student's files; running it again replaces the previous demo class.
 """
 
 import shutil
 
-from grader import leaderboard, notebooks, release, submissions
+from grader import leaderboard, notebooks, release, report, submissions
 from grader.autograde import format_table, grade_batch, write_csv
 from grader.course import run_nbgrader
 
@@ -70,4 +71,6 @@ def demo(course, *, smoke=True, progress=True):
             print(f"== {ps_id}: competition leaderboard")
             print(leaderboard.format_table(entries))
             print(f"\n   leaderboard: {csv_path.relative_to(course.root)}, {png_path.relative_to(course.root)}")
+        html_path = report.write_report(course, ps_id)
+        print(f"== {ps_id}: class report: {html_path.relative_to(course.root)} (open it in a browser)")
     return status
