@@ -30,8 +30,7 @@ check: $(STAMP)
 	$(BIN)/grader check
 
 bench: $(STAMP)
-	$(BIN)/python bench/conv1d.py
-	$(BIN)/python bench/autograde.py
+	$(BIN)/python bench/run.py
 
 # Removes every student's submission, grades and feedback from this course directory.
 clean-student-data:

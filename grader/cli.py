@@ -8,6 +8,7 @@ from grader.course import PROBLEM_SETS, Course
 
 
 def cmd_release(args):
+    from grader import colab
     from grader.release import release
 
     course, failed = Course(args.root), False
@@ -18,6 +19,8 @@ def cmd_release(args):
         for problem in problems:
             print(f"  - {problem}")
         failed |= bool(problems)
+    if colab.update_readme(course):
+        print("README.md: the table of problem sets and their Colab badges was updated")
     return int(failed)
 
 

@@ -14,8 +14,8 @@ import tempfile
 
 from nbclient import NotebookClient
 
-from grader import notebooks
-from grader.course import SMOKE_ENV, run_nbgrader
+from grader import colab, notebooks
+from grader.course import PROBLEM_SETS, SMOKE_ENV, run_nbgrader
 
 
 class ReleaseError(RuntimeError):
@@ -23,10 +23,13 @@ class ReleaseError(RuntimeError):
 
 
 def generate(course, ps_id):
-    """Runs `nbgrader generate_assignment ID --force` in the course root."""
+    """Runs `nbgrader generate_assignment ID --force` in the course root, then adds the Colab badge."""
     proc = run_nbgrader(course, ["generate_assignment", ps_id, "--force"])
-    if proc.returncode != 0 or not course.release_notebook(ps_id).exists():
+    path = course.release_notebook(ps_id)
+    if proc.returncode != 0 or not path.exists():
         raise ReleaseError(f"nbgrader generate_assignment {ps_id} failed:\n{proc.stdout}{proc.stderr}")
+    if ps_id in PROBLEM_SETS:  # course problem sets are published; test fixtures are not
+        notebooks.write(colab.add_badge(notebooks.read(path), colab.badge(course, ps_id)), path)
 
 
 def _secret_lines(source_nb):

@@ -95,3 +95,21 @@ def test_demo_ranks_the_competition(demo_runs):
     assert by_student["demo-damaged-upload"]["note"] == "not autograded"
     assert (course.root / "grades" / "ps2_cnn_resnet-leaderboard.png").stat().st_size > 1000
     assert "== ps2_cnn_resnet: competition leaderboard" in out
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("ps_id", PROBLEM_SETS_HERE)
+def test_demo_writes_the_class_report(demo_runs, ps_id):
+    course, first, _, out = demo_runs
+    folder = course.root / "grades" / f"{ps_id}-report"
+    html = (folder / "report.html").read_text()
+    assert f"{ps_id}: class report" in html and html.count('src="data:image/png;base64,') >= 3
+    assert f"== {ps_id}: class report: grades/{ps_id}-report/report.html" in out
+    graded = [r for r in rows(first[ps_id]).values() if r["status"] == "graded"]
+    with open(folder / "tests.csv") as f:
+        tests = list(csv.DictReader(f))
+    assert tests, "one row per autograded test"
+    for t in tests:
+        # demo-perfect passes every test and demo-blank fails every one.
+        assert int(t["attempted"]) == len(graded) and 1 <= int(t["passed"]) < len(graded), t
+    assert (folder / "leaderboard.csv").exists() == (ps_id == "ps2_cnn_resnet")
