@@ -101,8 +101,9 @@ def test_run_cells_executes_solution_code():
         notebooks.run_cells(nb, ["missing"])
 
 
-# What Google Colab preinstalls, among the third-party packages the notebooks may use.
-COLAB_PACKAGES = {"numpy", "torch", "torchvision", "matplotlib", "sklearn", "tqdm", "scipy", "pandas"}
+# What Google Colab preinstalls, among the third-party packages the notebooks may use
+# ("google" is google.colab, which the setup cells only try to import, to detect Colab).
+COLAB_PACKAGES = {"numpy", "torch", "torchvision", "matplotlib", "sklearn", "tqdm", "scipy", "pandas", "google"}
 
 
 def imported_modules(nb):
