@@ -30,11 +30,13 @@ This module imports only the standard library: it runs before every kernel.
 """
 
 import ctypes
+import functools
 import json
 import os
 import resource
 import signal
 import sys
+import tempfile
 
 SANDBOX_UID_BASE = 200_000
 
@@ -58,9 +60,30 @@ def _mount(source, target, fstype, flags, data=None):
                        ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
 
 
+@functools.cache
 def can_isolate():
-    """True when this process may create namespaces (Linux, as root)."""
-    return sys.platform.startswith("linux") and os.geteuid() == 0
+    """True when this process may create namespaces and mount in them: Linux, as root, and a
+    machine that allows it. Some containers run their processes as root without that right
+    (no CAP_SYS_ADMIN, or a seccomp filter); there the sandbox falls back to rlimits rather
+    than failing every kernel. Found out once per process, in a child that tries."""
+    if not (sys.platform.startswith("linux") and os.geteuid() == 0):
+        return False
+    target = tempfile.mkdtemp(prefix="grader-probe-")
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child tries what launch() and _build_root() do first, then exits
+            try:
+                _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS),
+                       "unshare")
+                _mount(None, "/", None, MS_REC | MS_PRIVATE)
+                _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+            except BaseException:  # noqa: BLE001 - any failure means: no isolation here
+                os._exit(1)
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status) == 0
+    finally:
+        os.rmdir(target)
 
 
 def isolation():
@@ -68,6 +91,8 @@ def isolation():
     if can_isolate():
         return "namespaces (mount, network, pid, ipc), own uid, " + (
             "cgroup memory+pids limits" if cgroup_root() else "rlimits (no writable cgroup)")
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        return "rlimits only (this machine does not let root create namespaces, as in some containers)"
     return "rlimits only (grader is not running as root on Linux)"
 
 
