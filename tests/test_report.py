@@ -147,3 +147,11 @@ def test_export_for_an_lms(graded_class, capsys):
     # The unreadable upload never reached the gradebook; nothing is graded by hand yet.
     assert scores == {"correct": "5", "blank": "0", "blank-2": "0", "wrong-mean-square": "3",
                       "metadata-stripped": "5", "monkeypatches-allclose": "0"}
+
+
+def test_report_command_on_a_class_not_graded_yet(tmp_path, capsys):
+    from tests.conftest import course_copy
+
+    course = course_copy(tmp_path, wrong_solutions=False)
+    assert cli.main(["--root", str(course.root), "report"]) == 0
+    assert "ps3_conv1d_numpy: not graded yet (run `grader autograde ps3_conv1d_numpy`)" in capsys.readouterr().out
