@@ -113,3 +113,18 @@ def test_demo_writes_the_class_report(demo_runs, ps_id):
         # demo-perfect passes every test and demo-blank fails every one.
         assert int(t["attempted"]) == len(graded) and 1 <= int(t["passed"]) < len(graded), t
     assert (folder / "leaderboard.csv").exists() == (ps_id == "ps2_cnn_resnet")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("ps_id", PROBLEM_SETS_HERE)
+def test_graded_notebooks_self_check_agrees_with_the_grade(demo_runs, ps_id):
+    """The self-check cell also runs when grading (hidden tests included); its summary must
+    agree with the score, as students see it in their feedback."""
+    from grader import notebooks
+
+    course, first, _, _ = demo_runs
+    full = rows(first[ps_id])["demo-perfect"]["autograded_max"]
+    for student, points in (("demo-perfect", full), ("demo-blank", "0")):
+        last = notebooks.read(course.autograded_notebook(student, ps_id)).cells[-1]
+        text = "".join(o.get("text", "") for o in last.outputs)
+        assert f"Visible checks pass for {points} of {full} autograded points" in text, (student, text)

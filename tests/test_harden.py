@@ -45,3 +45,10 @@ def test_protected_names_are_instructor_definitions_that_tests_read():
     assert checked_before == {3: ["helper", "np"]}, "loss is a value, not a function, class or module"
     for source in sources.values():
         ast.parse(harden(source))
+
+
+def test_leading_comments_are_kept_for_the_self_check():
+    source = '# Test test_a (2 points)\n# Visible\nassert f(1) == 2, "x"\nvisible_tests_passed("test_a")'
+    lines = harden(source).split("\n")
+    assert lines[:2] == ["# Test test_a (2 points)", "# Visible"]
+    assert "__grader_plain__" in lines[2]
