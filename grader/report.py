@@ -181,7 +181,7 @@ def _write_csv(path, header, rows):
 
 
 def _table(header, rows):
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    head = "".join(f"<th>{html.escape(str(h).replace('_', ' '))}</th>" for h in header)  # CSV names, readable
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -200,7 +200,7 @@ h1 { margin-bottom: 0.2em; } .meta { color: #666; margin-top: 0; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top;
          max-width: 30em; overflow-wrap: anywhere; }
-th { background: #f4f4f4; } img { max-width: 100%; } figure { margin: 0.5em 0; }
+th { background: #f4f4f4; overflow-wrap: normal; } img { max-width: 100%; } figure { margin: 0.5em 0; }
 """
 
 
