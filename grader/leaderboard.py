@@ -104,15 +104,23 @@ def ranks(entries):
     return out
 
 
+def table(entries, anonymous=False):
+    """(header, rows) of the ranking, as the CSV and the class report show it."""
+    header = ["rank", "student_id", "test_accuracy", "tiers_reached", "tier_points", "note"]
+    rows = [["" if rank is None else rank, pseudonym(e.student) if anonymous else e.student,
+             "" if e.accuracy is None else f"{e.accuracy:.4f}", e.tiers, f"{e.points:g}", e.note]
+            for rank, e in zip(ranks(entries), entries)]
+    return header, rows
+
+
 def write_csv(course, ps_id, entries, anonymous=False):
     path = course.root / "grades" / f"{ps_id}-leaderboard.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
+    header, rows = table(entries, anonymous)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["rank", "student_id", "test_accuracy", "tiers_reached", "tier_points", "note"])
-        for rank, e in zip(ranks(entries), entries):
-            writer.writerow(["" if rank is None else rank, pseudonym(e.student) if anonymous else e.student,
-                             "" if e.accuracy is None else f"{e.accuracy:.4f}", e.tiers, f"{e.points:g}", e.note])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
 
 

@@ -238,10 +238,7 @@ def build(course, ps_id):
                "timing": timing_png(ps_id, rows)}
     if leaderboard.has_competition(course, ps_id):
         entries = leaderboard.collect(course, ps_id, [r["student_id"] for r in rows])
-        tables["leaderboard"] = (["rank", "student_id", "test_accuracy", "tiers_reached", "tier_points", "note"],
-                                 [["" if rank is None else rank, e.student,
-                                   "" if e.accuracy is None else f"{e.accuracy:.4f}", e.tiers, f"{e.points:g}", e.note]
-                                  for rank, e in zip(leaderboard.ranks(entries), entries)])
+        tables["leaderboard"] = leaderboard.table(entries)
         figures["leaderboard"] = leaderboard.plot(course, ps_id, entries).read_bytes()
     return summary, tables, figures
 
