@@ -26,6 +26,10 @@ c.ClearOutput.enabled = True
 # about 10 s on 2 cores; a correct but slow student loop implementation must still fit.
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
+# Hidden tests reach the student's code through `student` (and the reference through `solution`).
+# `grader autograde` runs them in its judge, outside the student's process; plain nbgrader runs
+# them in the student's kernel, where this gives them the same two names (docs/grading.md).
+c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=from grader.judge.in_kernel import student, solution"]
 # A student who deletes a test cell is still graded on it: nbgrader puts it back.
 c.OverwriteCells.add_missing_cells = True
 # Feedback stays readable even when a student prints in a loop.

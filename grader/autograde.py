@@ -46,7 +46,7 @@ class Result:
     isolation: str = ""
     worker: str = ""                              # the Dask worker that graded it
     repairs: list = field(default_factory=list)   # what grader/repair.py changed, in words
-    flags: list = field(default_factory=list)     # integrity violations: "test_id: what was found"
+    flags: list = field(default_factory=list)     # tampering seen: "where: what was found" (scores unaffected)
 
 
 def default_workers():
@@ -133,10 +133,10 @@ def _collect(course, ps_id, outcome, limits):
     cells = [c for c in executed.cells if c.cell_type == "code"]
     not_run = [c for c in cells if any(o.get("ename") == "GraderCellNotRun" for o in c.get("outputs", []))]
     notes = [f"{_cell_name(executed, i)}: {why}" for i, why in outcome.crashes]
-    flags = [f"{_cell_name(executed, i)}: {why}" for i, why in outcome.flags]
+    flags = [f"{_cell_name(executed, i) if i is not None else 'notebook'}: {why}" for i, why in outcome.flags]
     if flags:
-        notes.insert(0, f"INTEGRITY: {len(flags)} tests ran on tampered functions or hooks and score zero "
-                        f"({flags[0]})")
+        notes.insert(0, f"INTEGRITY: tampering seen in the student's kernel ({flags[0]}); the scores are the "
+                        f"grader's own verdicts")
     status = "graded"
     if not_run and "time limit" in not_run[0].outputs[0].evalue:
         status = "timeout"
@@ -200,7 +200,8 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     workers = workers or default_workers()
     limits = limits or default_limits(course, workers)
     limits.gpu = gpu
-    cells = notebooks.graded_cells(notebooks.read(course.source_notebook(ps_id)))
+    source_nb = notebooks.read(course.source_notebook(ps_id))
+    cells = notebooks.graded_cells(source_nb)
     max_auto = sum(points for _, points, kind in cells if kind == "autograded")
     release_nb = notebooks.read(course.release_notebook(ps_id))
     results, jobs, keys, repairs = {}, [], {}, {}
@@ -220,7 +221,7 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
         try:
             _open_submission(course, ps_id, student)
             jobs.append(prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
-                                         data_dir=data_dir))
+                                         data_dir=data_dir, source_nb=source_nb))
         except Exception as error:  # noqa: BLE001 - nbgrader rejects some damaged notebooks
             results[student] = Result(student, "failed", f"could not prepare the notebook: {error}"[:300],
                                       time.monotonic() - start, repairs=repairs[student])

@@ -1,28 +1,30 @@
-"""Runs one prepared submission in a sandboxed kernel and returns the executed notebook.
+"""Runs one prepared submission: its cells in a sandboxed kernel, its hidden tests in the judge.
 
-This is the task a Dask worker runs (`run_job`). It touches nothing but a temporary folder of its
+This is the task a Dask worker runs (`run_job`). It touches nothing but temporary folders of its
 own: the coordinator (grader/autograde.py) prepared the notebook, and it alone reads the result
 and writes the gradebook.
 
-Every code cell runs in order, with errors allowed, as nbgrader's Execute does, with three
-differences:
+Every code cell runs in order in the student's kernel, with errors allowed, as nbgrader's Execute
+does; a test cell runs there without its hidden block (the kernel never receives hidden test
+code). Then the worker sends the hidden block to the judge (grader/judge/), a process that holds
+only instructor code, and relays the judge's calls into the student's notebook until the verdict
+comes back. A test cell earns its points when the judge's verdict is "passed" and its visible
+checks did not fail in the kernel; the worker writes the cell's outputs so that nbgrader's
+scoring reads exactly that (grader/judge/verdict.py). Further:
 - a cell that kills the kernel (`os._exit`, a segfault, the out-of-memory killer) or runs past
-  its timeout is marked with an error that says so; a fresh kernel then re-runs the cells before
-  it and goes on after it, so such a cell costs only itself and the tests that depend on it;
+  its timeout, in the kernel or when the judge calls it, is marked with an error that says so; a
+  fresh kernel then re-runs the cells before it and goes on after it, so such a cell costs only
+  itself and the tests that depend on it;
 - a code cell that never ran (the notebook's wall-clock limit, too many crashes) gets an error
   output too, so that nbgrader's rule "a test cell without an error earns its points" cannot
   reward a test that was never executed;
 - output beyond `Limits.output_bytes` is dropped, with a note in the cell.
 """
 
-import ast
 import asyncio
-import hashlib
 import json
 import logging
 import os
-import queue
-import secrets
 import shutil
 import subprocess
 import sys
@@ -36,8 +38,11 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader import harden, sandbox
+from grader import notebooks, sandbox
 from grader.course import SMOKE_ENV, kill_tree
+from grader.judge import client as judge_client
+from grader.judge import verdict as verdicts
+from grader.judge.kernel import KernelCalls
 
 # nbclient logs every timeout and dead kernel as an error; the outcome reports them instead.
 QUIET_LOG = logging.getLogger("grader.execute.nbclient")
@@ -68,11 +73,9 @@ class Job:
     files: dict = field(default_factory=dict)  # {relative path: bytes} placed next to it
     smoke: bool = False
     limits: Limits = field(default_factory=Limits)
-    test_cells: list = field(default_factory=list)  # indices of the autograded test cells
-    guarded: list = field(default_factory=lambda: ["numpy", "torch"])  # packages the tests use
-    hardened: dict = field(default_factory=dict)  # {test cell index: source to run} (grader/harden.py)
-    protect: dict = field(default_factory=dict)   # {instructor cell index: names to record after it}
-    reads: dict = field(default_factory=dict)     # {test cell index: protected names it reads}
+    hidden: dict = field(default_factory=dict)  # {test cell index: its hidden block, from the source notebook}
+    judge: dict = field(default_factory=dict)   # the judge's spec (grader/judge/runner.py)
+    guarded: list = field(default_factory=lambda: ["numpy", "torch"])  # packages the probe watches
     data_dir: str = ""                     # read-only datasets for full mode (DLCOURSE_DATA)
 
 
@@ -81,16 +84,12 @@ class Outcome:
     student: str
     notebook: str = ""              # the executed notebook, as JSON text
     crashes: list = field(default_factory=list)  # [(cell index, what happened)]
-    flags: list = field(default_factory=list)    # [(test cell index, what the integrity check found)]
+    flags: list = field(default_factory=list)    # [(cell index or None, tampering seen)]: no effect on scores
     seconds: float = 0.0
     startup_seconds: float = 0.0    # spent starting kernels, before any student code ran
     isolation: str = ""
     worker: str = ""                # the Dask worker that ran the job ("" when run in-process)
     error: str = ""                 # the job itself failed (not the student's code)
-
-
-def _error_output(ename, evalue):
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 class GradingClient(NotebookClient):
@@ -101,6 +100,7 @@ class GradingClient(NotebookClient):
         self.output_limit = output_limit
         self.output_bytes = 0
         self.truncated_cells = set()
+        self.reply_status = {}  # cell index -> the status of the kernel's execute reply
 
     def output(self, outs, msg, display_id, cell_index):
         if msg["msg_type"] == "error":  # always kept (it decides the cell's grade), but short
@@ -122,62 +122,11 @@ class GradingClient(NotebookClient):
         # The reply's status decides, not only what reached the output stream: a cell that
         # failed gets an error output even if the student's code suppressed the traceback.
         content = (exec_reply or {}).get("content", {})
+        self.reply_status[cell_index] = content.get("status")
         if content.get("status") == "error" and not any(o.output_type == "error" for o in cell.outputs):
-            cell.outputs.append(_error_output(str(content.get("ename", "Error"))[:200],
+            cell.outputs.append(verdicts.error_output(str(content.get("ename", "Error"))[:200],
                                               str(content.get("evalue", ""))[:2000]))
         return super()._check_raise_for_error(cell, cell_index, exec_reply)
-
-
-PROBE_SOURCE = (Path(__file__).parent / "integrity_probe.py").read_text()
-
-
-async def _silent(client, code, user_expressions=None, timeout=60):
-    """Runs code (or evaluates user expressions) without output or history; returns the reply."""
-    msg_id = client.kc.execute(code, silent=True, store_history=False,
-                               user_expressions=user_expressions or {})
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("the kernel did not answer the grader's integrity check")
-        try:
-            reply = await client.kc.shell_channel.get_msg(timeout=remaining)
-        except queue.Empty:
-            continue
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]
-
-
-class Integrity:
-    """The tamper check of one kernel (grader/integrity_probe.py)."""
-
-    def __init__(self):
-        self.name = "_" + secrets.token_hex(8)
-        self.secret = secrets.token_hex(16)
-
-    async def install(self, client, packages):
-        reply = await _silent(client, f"{PROBE_SOURCE}\ninstall({self.name!r}, {self.secret!r}, "
-                                      f"{tuple(packages)!r})\ndel install\n")
-        if reply.get("status") != "ok":
-            raise RuntimeError(f"the integrity check could not be installed: {reply.get('evalue')}")
-
-    async def protect(self, client, names):
-        await _silent(client, "", {"r": f"{self.name}.protect({list(names)!r})"}, timeout=30)
-
-    async def problems(self, client, names=()):
-        """"" when the kernel is as it was (and names still are what the instructor bound), else what changed."""
-        challenge = secrets.token_hex(8)
-        try:
-            reply = await _silent(client, "", {"r": f"{self.name}({challenge!r}, {list(names)!r})"}, timeout=30)
-            value = reply["user_expressions"]["r"]
-            answer = ast.literal_eval(value["data"]["text/plain"]) if value.get("status") == "ok" else ""
-        except (TimeoutError, KeyError, ValueError, SyntaxError):
-            answer = ""
-        proof, _, problems = str(answer).partition(":")
-        expected = hashlib.sha256(f"{self.secret}:{challenge}".encode()).hexdigest()[:16]
-        if proof != expected:
-            return "the grader's integrity check was removed or replaced"
-        return problems
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -260,71 +209,166 @@ class Sandbox:
         sandbox.remove_cgroups(self.cgroups)
 
 
+def _judge_env(job):
+    """The judge's environment: the grader's own, with the notebook's mode and no GPU."""
+    env = {k: v for k, v in os.environ.items() if k not in (SMOKE_ENV, "DLCOURSE_DATA", "CUDA_VISIBLE_DEVICES")}
+    threads = str(job.limits.threads)
+    env.update({"MPLBACKEND": "Agg", "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+                "OPENBLAS_NUM_THREADS": threads, "CUDA_VISIBLE_DEVICES": ""})
+    if job.smoke:
+        env[SMOKE_ENV] = "1"
+    if job.data_dir:
+        env["DLCOURSE_DATA"] = job.data_dir
+    return env
+
+
+def _is_crash(error):
+    return isinstance(error, (DeadKernelError, CellTimeoutError, asyncio.TimeoutError, RuntimeError))
+
+
+class _Run:
+    """The state of one job across kernel restarts."""
+
+    def __init__(self, job, nb, outcome):
+        self.job, self.nb, self.outcome = job, nb, outcome
+        self.code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+        self.deadline = time.monotonic() + job.limits.notebook_timeout_s
+        self.crashed = {}     # cell index -> message
+        self.flags = []       # (cell index or None, what)
+        self.done = 0         # how many of `code` have been dealt with
+        self.restarts = 0
+        self.output_limit = job.limits.output_bytes
+        self.session = None   # this job's judge (grader/judge/client.py), opened at the first test
+
+    def remaining(self):
+        return self.deadline - time.monotonic()
+
+    async def judge(self, grade_id, hidden, call):
+        """The judge's verdict on one hidden block; the session is opened, or replaced, as needed."""
+        if self.session is None:
+            self.session = await judge_client.JudgeSession.open(
+                judge_client.server_for(self.job.judge, _judge_env(self.job)))
+        timeout = max(1.0, min(self.job.limits.cell_timeout_s, self.remaining()))
+        try:
+            return await self.session.test(grade_id, hidden, call, timeout)
+        except judge_client.JudgeTimeout as error:
+            why = ("GraderTimeout", str(error))
+        except (asyncio.IncompleteReadError, ConnectionError, EOFError):
+            why = ("GraderTestError", "the grader's test process stopped while running this test")
+        await self.close_judge()  # its state is unknown: the next test gets a fresh child
+        return {"passed": False, "ename": why[0], "evalue": why[1], "stdout": "", "failures": []}
+
+    async def close_judge(self):
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    def crash(self, i, message):
+        self.crashed[i] = message
+        self.nb.cells[i].outputs.append(verdicts.error_output("GraderCellAborted", message))
+        self.done = max(self.done, self.code.index(i) + 1)
+        self.restarts += 1
+
+
+async def _execute(client, run, cell, i):
+    """Runs one cell's source in the kernel; returns the crash message, or "" when it ran."""
+    client.timeout = max(1, int(min(run.job.limits.cell_timeout_s, run.remaining())))
+    try:
+        await client.async_execute_cell(cell, i)
+    except Exception as error:  # noqa: BLE001
+        if not _is_crash(error):
+            raise
+        timed_out = not isinstance(error, DeadKernelError) and "timed out" in str(error).lower()
+        return (f"this cell ran longer than {client.timeout} s and was stopped" if timed_out
+                else "the kernel died while running this cell (os._exit, a crash, or more memory than the limit)")
+    return ""
+
+
+async def _test_cell(client, kernel, run, i):
+    """A test cell: its visible part in the kernel, its hidden block in the judge; returns a crash message."""
+    cell = run.nb.cells[i]
+    original = cell.source
+    cell.source = notebooks.visible_source(original)
+    try:
+        crash = await _execute(client, run, cell, i)
+    finally:
+        cell.source = original
+    if crash:
+        return crash
+    visible_error = verdicts.visible_error(cell, client.reply_status.get(i))
+    grade_id = notebooks.grade_id(cell)
+    hidden = run.job.hidden.get(i)
+    if hidden is None:  # no hidden block: the kernel's word alone would decide, so nothing is earned
+        verdict = verdicts.no_hidden_block(grade_id)
+    else:
+        verdict = await run.judge(grade_id, hidden, kernel.call)
+    verdicts.finalize(cell, verdict, visible_error)
+    run.flags += [(i, f.tampering) for f in verdict.get("failures", []) if f.tampering]
+    if verdict.get("tampering"):
+        run.flags.append((i, verdict["tampering"]))
+    crashes = [f for f in verdict.get("failures", []) if f.crashed]
+    return crashes[0].message if crashes else ""
+
+
 async def _run(job, base, outcome):
     nb = nbformat.reads(job.notebook, as_version=4)
-    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    for i in code:
+    for i in [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]:
         nb.cells[i].outputs = []
-    deadline = time.monotonic() + job.limits.notebook_timeout_s
-    crashed = {}   # cell index -> message
-    flags = {}     # test cell index -> what the integrity check found
-    done = 0       # how many of `code` have been dealt with
-    restarts = 0
-    output_limit = job.limits.output_bytes
-    while done < len(code) and restarts <= MAX_RESTARTS and time.monotonic() < deadline:
-        box = Sandbox(job, base)
-        started = time.monotonic()
-        try:
-            await box.start()
-            client = GradingClient(nb, km=box.km, timeout=job.limits.cell_timeout_s, allow_errors=True,
-                                   interrupt_on_timeout=False, record_timing=False, log=QUIET_LOG,
-                                   output_limit=output_limit, resources={"metadata": {"path": str(box.work)}})
-            async with client.async_setup_kernel(cleanup_kc=True):
-                integrity = Integrity()
-                await integrity.install(client, job.guarded)
-                outcome.startup_seconds += time.monotonic() - started
-                # After a crash, the cells before it run again in the fresh kernel.
-                todo = [i for i in code[:done] if i not in crashed] + code[done:]
-                for i in todo:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        break
-                    client.timeout = max(1, int(min(job.limits.cell_timeout_s, remaining)))
-                    tampered = await integrity.problems(client, job.reads.get(i, ())) if i in job.test_cells else ""
-                    cell = nb.cells[i]
-                    original = cell.source
-                    if i in job.hardened:  # run the guarded comparisons; the notebook keeps its text
-                        cell.source = job.hardened[i].replace(harden.PLAIN, f"{integrity.name}.plain")
-                    try:
-                        await client.async_execute_cell(cell, i)
-                    except (DeadKernelError, CellTimeoutError, asyncio.TimeoutError, RuntimeError) as error:
-                        timed_out = not isinstance(error, DeadKernelError) and "timed out" in str(error).lower()
-                        message = (f"this cell ran longer than {client.timeout} s and was stopped" if timed_out
-                                   else "the kernel died while running this cell (os._exit, a crash, "
-                                        "or more memory than the limit)")
-                        crashed[i] = message
-                        nb.cells[i].outputs.append(_error_output("GraderCellAborted", message))
-                        done = code.index(i) + 1
-                        restarts += 1
-                        break
-                    finally:
-                        cell.source = original
-                    done = max(done, code.index(i) + 1)
-                    if i in job.protect:
-                        await integrity.protect(client, job.protect[i])
-                    if tampered:  # the test ran against tampered functions: it earns nothing
-                        flags[i] = tampered
-                        nb.cells[i].outputs.append(_error_output("GraderIntegrityError", tampered))
-                output_limit = max(0, output_limit - client.output_bytes)
-        finally:
-            await box.close()
-    for i in code[done:]:
-        why = ("the notebook's time limit was reached before this cell ran" if time.monotonic() >= deadline
+    run = _Run(job, nb, outcome)
+    try:
+        while run.done < len(run.code) and run.restarts <= MAX_RESTARTS and run.remaining() > 0:
+            await _kernel_session(job, base, run)
+    finally:
+        await run.close_judge()
+    for i in run.code[run.done:]:
+        why = ("the notebook's time limit was reached before this cell ran" if run.remaining() <= 0
                else "not run: the kernel crashed too many times")
-        nb.cells[i].outputs = [_error_output("GraderCellNotRun", why)]
-    outcome.crashes = sorted(crashed.items())
-    outcome.flags = sorted(flags.items())
+        nb.cells[i].outputs = [verdicts.error_output("GraderCellNotRun", why)]
+    outcome.crashes = sorted(run.crashed.items())
+    outcome.flags = run.flags
     outcome.notebook = nbformat.writes(nb)
+
+
+async def _kernel_session(job, base, run):
+    """One kernel: from a fresh start (re-running the cells before a crash) until done or crashed."""
+    box = Sandbox(job, base)
+    started = time.monotonic()
+    try:
+        await box.start()
+        client = GradingClient(run.nb, km=box.km, timeout=job.limits.cell_timeout_s, allow_errors=True,
+                               interrupt_on_timeout=False, record_timing=False, log=QUIET_LOG,
+                               output_limit=run.output_limit, resources={"metadata": {"path": str(box.work)}})
+        async with client.async_setup_kernel(cleanup_kc=True):
+            kernel = KernelCalls(client, box.km)
+            await kernel.install(job.guarded)
+            run.outcome.startup_seconds += time.monotonic() - started
+            # After a crash, the cells before it run again in the fresh kernel, on copies: their
+            # outputs and verdicts from the first run stand.
+            for i in [i for i in run.code[:run.done] if i not in run.crashed]:
+                if run.remaining() <= 0:
+                    return
+                copy = nbformat.from_dict(json.loads(json.dumps(run.nb.cells[i])))
+                copy.source = notebooks.visible_source(copy.source)
+                if await _execute(client, run, copy, i):
+                    run.crashed[i] = "the kernel died when this cell ran again after a crash"
+                    run.restarts += 1
+                    return
+            for i in run.code[run.done:]:
+                if run.remaining() <= 0:
+                    return
+                cell = run.nb.cells[i]
+                crash = (await _test_cell(client, kernel, run, i) if notebooks.is_autograded_test(cell)
+                         else await _execute(client, run, cell, i))
+                if crash:
+                    run.crash(i, crash)
+                    return
+                run.done = max(run.done, run.code.index(i) + 1)
+            tampered = await kernel.tampering()
+            if tampered:
+                run.flags.append((None, tampered))
+        run.output_limit = max(0, run.output_limit - client.output_bytes)
+    finally:
+        await box.close()
 
 
 def _worker_name():

@@ -1,25 +1,27 @@
-"""Kernel-side tamper check. Its source is sent into every grading kernel; it is not imported there.
+"""Kernel-side tamper probe. Its source is sent into every grading kernel; it is not imported there.
 
-grader/execute.py runs `install(name, secret)` in a fresh kernel before any student code, then,
-before each autograded test cell, evaluates `<name>(challenge)` as a Jupyter *user expression*:
-user expressions are evaluated with `eval`, without the input or AST transformers a student
-could have installed, and the answer travels in the execute reply, not in the cell's output.
-name and secret are random per kernel; the answer carries a hash of the secret and the
-challenge, so a function put in the check's place cannot answer for it without first digging
-the secret out of the check's closure.
+It decides no score. Verdicts are computed by the judge, outside the student's process
+(grader/judge/); this probe only tells instructors what a notebook tampered with, as a flag in
+the grades CSV and the class report.
 
-`install()` records the state the tests rely on; `check()` compares and returns "" when nothing
-changed, or the reasons. What is compared:
+grader/judge/kernel.py runs `install(name, secret)` in a fresh kernel before any student code,
+then, when the kernel's last cell has run, evaluates `<name>(challenge)` as a Jupyter user
+expression. The answer carries a hash of the secret and the challenge, so a function put in the
+probe's place cannot answer for it without first digging the secret out of its closure.
+
+`install()` records the state a sound notebook leaves alone; `check()` compares and returns ""
+when nothing changed, or what changed:
 - every attribute of the guarded modules (builtins, math, operator, numpy, torch and the
   submodules the tests use, IPython's shell and ipykernel) and of the classes they expose, by
   identity: `np.allclose = lambda *a, **k: True`, `torch.Tensor.__eq__ = ...` or
-  `builtins.isinstance = ...` are all caught, and so is replacing a module in sys.modules;
+  `builtins.isinstance = ...` are all seen, and so is replacing a module in sys.modules;
 - IPython's input transformers, AST transformers, custom exception handlers and event callbacks
   (a callback is accepted only when its code lives in the Python installation, as
   matplotlib-inline's does, never when it was defined in the notebook);
 - sys.settrace / sys.setprofile / threading's hooks, sys.excepthook and sys.displayhook;
-- import hooks: sys.meta_path and sys.path_hooks.
-The check keeps its own references to the builtins it uses, so replacing them does not blind it.
+- import hooks: sys.meta_path and sys.path_hooks;
+- the kernel's own request handling: shell handlers and the session's send.
+The probe keeps its own references to the builtins it uses, so replacing them does not blind it.
 """
 
 
@@ -52,6 +54,8 @@ def install(name, secret, packages=("numpy", "torch")):
     guarded_packages = ("torch", "numpy", "builtins", "IPython", "ipykernel")
     installed = (sys.prefix, sys.base_prefix)
     shell = get_ipython()  # noqa: F821 - defined in the kernel
+    kernel = _getattr(shell, "kernel", None)
+    session = _getattr(kernel, "session", None)
 
     def snapshot():
         """{(owner, attribute): value} for the guarded modules and the classes they expose."""
@@ -76,6 +80,10 @@ def install(name, secret, packages=("numpy", "torch")):
             "import hooks (sys.path_hooks)": [_id(f) for f in sys.path_hooks],
             "shell methods": _sorted(k for k in _vars(shell) if _callable(_getattr(_type(shell), k, None))),
             "modules in sys.modules": [_id(sys.modules.get(m)) for m in modules],
+            "the kernel's request handlers": [_id(h) for h in _getattr(kernel, "shell_handlers", {}).values()],
+            "the kernel's methods": _sorted(k for k in (_vars(kernel) if kernel is not None else {}) if _callable(_getattr(_type(kernel), k, None))),
+            "the kernel session's methods": _sorted(k for k in (_vars(session) if session is not None else {})
+                                                    if _callable(_getattr(_type(session), k, None))),
         }
 
     def from_installation(callback):
@@ -119,7 +127,7 @@ def install(name, secret, packages=("numpy", "torch")):
     baseline_state, baseline_hooks = snapshot(), hooks()
     baseline_callbacks = {event: [_id(c) for c in cbs] for event, cbs in shell.events.callbacks.items()}
 
-    def check(challenge, names=()):
+    def check(challenge):
         problems = []
         if sys.gettrace() is not None or sys.getprofile() is not None:
             problems.append("a trace or profile function was installed (sys.settrace / sys.setprofile)")
@@ -152,44 +160,8 @@ def install(name, secret, packages=("numpy", "torch")):
             problems.append("replaced: " + ", ".join(changed[:5]) + (" ..." if _len(changed) > 5 else ""))
         if added:
             problems.append("added to a guarded class: " + ", ".join(added[:5]) + (" ..." if _len(added) > 5 else ""))
-        user_ns = shell.user_ns
-        for protected_name in names:
-            ident = protected.get(protected_name)
-            if ident is not None and _id(user_ns.get(protected_name, missing)) != ident:
-                problems.append(f"the notebook redefined {protected_name}, which the tests use")
         proof = _sha256(f"{secret}:{challenge}".encode()).hexdigest()[:16]
         return proof + ":" + _join(problems)
 
-    # Names an instructor's cell bound and the tests use: recorded right after that cell ran.
-    protected = {}
-
-    def protect(names):
-        for protected_name in names:
-            protected[protected_name] = _id(shell.user_ns.get(protected_name, missing))
-        return ""
-
-    def plain(value, depth=0):
-        """value itself, or an AssertionError when a type in it was defined by the notebook."""
-        kind = _type(value)
-        for cls in _getattr(kind, "__mro__", (kind,)):
-            if cls.__module__ == "__main__" or _any(made_by_notebook(v) for v in _list(_vars(cls).values())):
-                raise AssertionError(
-                    f"a value compared by this test is of type {kind.__qualname__}, defined in the notebook; "
-                    f"return built-in numbers, tuples, lists, NumPy arrays or tensors")
-        if depth < 3:
-            if kind in (list, tuple, set, frozenset):
-                for item in _list(value)[:1000]:
-                    plain(item, depth + 1)
-            elif kind is dict:
-                for key, item in _list(value.items())[:1000]:
-                    plain(key, depth + 1)
-                    plain(item, depth + 1)
-            elif _str(_getattr(value, "dtype", "")) == "object" and _hasattr(value, "flat"):
-                for item in _list(value.flat[:1000]):
-                    plain(item, depth + 1)
-        return value
-
     missing = object()
-    check.protect = protect
-    check.plain = plain
     setattr(builtins, name, check)

@@ -77,6 +77,27 @@ def region_lines(source, begin=BEGIN_SOLUTION, end=END_SOLUTION):
     return [line for b, e, _ in regions(source, begin, end) for line in lines[b + 1:e]]
 
 
+def visible_source(source):
+    """The source without its hidden-test regions (markers included): what students get."""
+    lines = source.split("\n")
+    hidden = set()
+    for begin, end, _ in regions(source, BEGIN_HIDDEN, END_HIDDEN):
+        hidden.update(range(begin, end + 1))
+    return "\n".join(line for index, line in enumerate(lines) if index not in hidden)
+
+
+def hidden_source(source):
+    """The code inside the source's hidden-test regions, dedented; None when it has none."""
+    found = regions(source, BEGIN_HIDDEN, END_HIDDEN)
+    if not found:
+        return None
+    lines = source.split("\n")
+    body = []
+    for begin, end, indent in found:
+        body += [line[len(indent):] if line.startswith(indent) else line for line in lines[begin + 1:end]]
+    return "\n".join(body)
+
+
 def strip_markers(source):
     """The source with the marker lines removed and everything else kept."""
     kept = [line for line in source.split("\n") if not line.strip().startswith(MARKERS)]

@@ -16,7 +16,8 @@ import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
                                     OverwriteKernelspec)
 
-from grader import harden, notebooks, repair
+from grader import notebooks, repair
+from grader.judge import slicing
 from grader.execute import Job
 
 # Files next to the notebook larger than this are not given to the kernel (the ps2 checkpoint
@@ -93,21 +94,40 @@ def load(course, ps_id, student, release_nb):
     return fixed, [note] if note else []
 
 
-def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir=""):
+def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir="", source_nb=None):
     path = course.submitted_notebook(student, ps_id)
     nb = sanitize(course, ps_id, repaired_nb)
     files = side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb")
     files.update(side_files(path.parent, path.name))
-    test_cells = [i for i, cell in enumerate(nb.cells) if notebooks.is_autograded_test(cell)]
-    instructor = [i for i, cell in enumerate(nb.cells)
-                  if cell.cell_type == "code" and notebooks.nbgrader_meta(cell).get("locked")]
-    sources = {i: nb.cells[i].source for i in instructor}
-    record_after, checked_before = harden.protected_names(sources, instructor, test_cells)
-    return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits,
-               test_cells=test_cells, guarded=guarded_packages(nb),
-               hardened={i: harden.harden(nb.cells[i].source) for i in test_cells},
-               protect=record_after, reads=checked_before,
-               data_dir=data_dir)
+    source_nb = source_nb or notebooks.read(course.source_notebook(ps_id))
+    source_cells = notebooks.cells_by_grade_id(source_nb)
+    hidden = {}
+    for i, cell in enumerate(nb.cells):
+        if notebooks.is_autograded_test(cell) and notebooks.grade_id(cell) in source_cells:
+            block = notebooks.hidden_source(source_cells[notebooks.grade_id(cell)].source)
+            if block is not None:
+                hidden[i] = block
+    return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits, hidden=hidden,
+               judge=judge_spec(source_nb, limits.threads), guarded=guarded_packages(nb), data_dir=data_dir)
+
+
+def judge_spec(source_nb, threads):
+    """What the judge process needs from the source notebook (grader/judge/runner.py).
+
+    base: the read-only code cells other than tests; solution: the same with the instructor's
+    solution cells, in notebook order; callables: every name the notebook defines with def or
+    class, or that a student's cell binds (the judge never calls those while setting up).
+    """
+    code = [c for c in source_nb.cells if c.cell_type == "code"]
+    locked = [c for c in code if notebooks.nbgrader_meta(c).get("locked") and not notebooks.is_autograded_test(c)]
+    students = [c for c in code if not notebooks.nbgrader_meta(c).get("locked")]
+    student_bound = {name for c in students for node in slicing.parse(notebooks.strip_markers(c.source))
+                     for name in slicing.bound_names(node)}
+    callables = slicing.defined_names(notebooks.strip_markers(c.source) for c in code) | student_bound
+    return {"base": [c.source for c in locked],
+            "solution": [notebooks.strip_markers(c.source) for c in code
+                         if c in locked or notebooks.is_solution(c)],
+            "callables": sorted(callables), "threads": threads}
 
 
 def guarded_packages(nb):

@@ -45,7 +45,8 @@ EXPECTED = {
     "ast-transformer": ("graded", 0, True),           # plain nbgrader: 5
     "custom-exception-handler": ("graded", 0, True),  # plain nbgrader: 5
     "rigged-eq": ("graded", 0, False),                # add(1, 2) returns an object equal to everything: plain nbgrader 1
-    "redefines-numpy": ("graded", 0, True),           # np rebound to a fake whose allclose is always True
+    "redefines-numpy": ("graded", 0, False),          # np rebound to a fake whose allclose is always True: the
+                                                      # judge never uses the notebook's np
     "detects-grading": ("graded", 0, False),          # sees no grading marker, so it cannot cheat only then
     "os-exit": ("graded", 5, False),                  # plain nbgrader: the notebook is not graded
     "sys-exit": ("graded", 5, False),
@@ -98,7 +99,6 @@ def test_flags_and_repairs_say_what_happened(graded):
     assert "input transformers" in results["input-transformer"].flags[0]
     assert "AST transformers" in results["ast-transformer"].flags[0]
     assert "custom exception handler" in results["custom-exception-handler"].flags[0]
-    assert "redefined np" in results["redefines-numpy"].flags[0]
     assert "metadata restored" in results["metadata-stripped"].repairs[0]
     assert any("copies of the cell" in line for line in results["duplicated-cell-ids"].repairs)
     assert any("moved back" in line for line in results["cells-reordered"].repairs)
