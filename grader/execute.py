@@ -21,6 +21,7 @@ scoring reads exactly that (grader/judge/verdict.py). Further:
 - output beyond `Limits.output_bytes` is dropped, with a note in the cell.
 """
 
+import ast
 import asyncio
 import json
 import logging
@@ -42,6 +43,8 @@ from grader import notebooks, sandbox
 from grader.course import SMOKE_ENV, kill_tree
 from grader.judge import client as judge_client
 from grader.judge import verdict as verdicts
+from grader.judge import slicing
+from grader.judge.client import RpcFailure
 from grader.judge.kernel import KernelCalls
 
 # nbclient logs every timeout and dead kernel as an error; the outcome reports them instead.
@@ -157,10 +160,45 @@ def _kernel_env(job, work):
     return env
 
 
-class Sandbox:
-    """One kernel in its own folder: job/ipc (sockets, connection file) and job/work (its cwd)."""
+NUMPY_ONLY_SHIM = """raise ImportError(
+    "PyTorch is not available here: the grader runs this part of your notebook without it, "
+    "because it must be written with NumPy only")
+"""
 
-    def __init__(self, job, base):
+
+def _torch_free():
+    """(folders of installed PyTorch packages to hide, a read-only folder whose torch package
+    raises ImportError). The shim comes first on sys.path; under isolation the real packages are
+    also hidden from the mount namespace, so taking the shim off sys.path finds nothing."""
+    import importlib.util
+
+    global _SHIM
+    hide = []
+    for name in ("torch", "torchvision", "torchaudio", "functorch"):
+        spec = importlib.util.find_spec(name)
+        hide += list(spec.submodule_search_locations or []) if spec else []
+    if _SHIM is None or not Path(_SHIM).exists():
+        _SHIM = tempfile.mkdtemp(prefix="numpy-only-")
+        for name in ("torch", "torchvision"):
+            os.makedirs(f"{_SHIM}/{name}")
+            Path(f"{_SHIM}/{name}/__init__.py").write_text(NUMPY_ONLY_SHIM)
+        for folder, _, files in os.walk(_SHIM):
+            os.chmod(folder, 0o555)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o444)
+    return hide, _SHIM
+
+
+_SHIM = None
+
+
+class Sandbox:
+    """One kernel in its own folder: job/ipc (sockets, connection file) and job/work (its cwd).
+
+    without_torch: the kernel cannot import PyTorch (student.numpy_only, grader/judge/student.py).
+    """
+
+    def __init__(self, job, base, without_torch=False):
         self.job = job
         self.root = Path(tempfile.mkdtemp(dir=base))  # neutral names: nothing says "grading"
         self.work = self.root / "work"
@@ -177,13 +215,19 @@ class Sandbox:
         self.cgroups = sandbox.create_cgroup(f"grader-{self.root.name}", limits.memory_bytes,
                                              limits.processes) if isolate else []
         no_memory_cgroup = not self.cgroups
+        env = _kernel_env(job, str(self.work))
+        hide, shim = _torch_free() if without_torch else ([], None)
+        if shim:
+            env["PYTHONPATH"] = shim
         spec = {
             "isolate": isolate,
             "work_dir": str(self.work),
-            "env": _kernel_env(job, str(self.work)),
+            "env": env,
             "keep_rw": [str(self.root)],
             "root_dir": str(self.root / "rootfs"),
-            "keep_ro": sorted({sys.prefix, sys.base_prefix} | ({job.data_dir} if job.data_dir else set())),
+            "keep_ro": sorted({sys.prefix, sys.base_prefix} | ({job.data_dir} if job.data_dir else set())
+                              | ({shim} if shim else set())),
+            "hide": hide,
             "cgroups": self.cgroups,
             "limits": {"file_bytes": limits.file_bytes, "processes": limits.processes,
                        "address_space_bytes": limits.memory_bytes if no_memory_cgroup and not limits.gpu else 0},
@@ -239,6 +283,8 @@ class _Run:
         self.restarts = 0
         self.output_limit = job.limits.output_bytes
         self.session = None   # this job's judge (grader/judge/client.py), opened at the first test
+        self.numpy = None     # the kernel without PyTorch, started at the first student.numpy_only call
+        self.base = None      # the job's temporary folder
 
     def remaining(self):
         return self.deadline - time.monotonic()
@@ -257,6 +303,11 @@ class _Run:
             why = ("GraderTestError", "the grader's test process stopped while running this test")
         await self.close_judge()  # its state is unknown: the next test gets a fresh child
         return {"passed": False, "ename": why[0], "evalue": why[1], "stdout": "", "failures": []}
+
+    def numpy_kernel(self):
+        if self.numpy is None:
+            self.numpy = _NumpyOnlyKernel(self, self.base)
+        return self.numpy
 
     async def close_judge(self):
         if self.session is not None:
@@ -284,6 +335,77 @@ async def _execute(client, run, cell, i):
     return ""
 
 
+class _NumpyOnlyKernel:
+    """student.numpy_only: a second kernel, without PyTorch, that follows the notebook lazily.
+
+    Before a call from the hidden block of test cell i, it runs the code cells above i that it has
+    not run yet (test cells excepted) one top-level statement at a time, errors ignored, so that a
+    failing `import torch` costs only that statement. Its crashes and timeouts fail the call, not
+    the student's main kernel; it is started again (at most MAX_STARTS times) when needed.
+    """
+
+    MAX_STARTS = 3
+
+    def __init__(self, run, base):
+        self.run, self.base = run, base
+        self.box = self.client = self.calls = self.context = None
+        self.upto = -1      # the last cell index it has run
+        self.starts = 0
+
+    async def call(self, payload, seconds, cell_index):
+        try:
+            if self.client is None:
+                await self._start()
+            await self._catch_up(cell_index)
+            return await self.calls.call(payload, seconds)
+        except RpcFailure as failure:
+            if failure.crashed:
+                await self.close()
+            raise RpcFailure(failure.ename, failure.message, crashed=False, tampering=failure.tampering) from None
+
+    async def _start(self):
+        if self.starts >= self.MAX_STARTS:
+            raise RpcFailure("GraderKernelDied", "the grader's kernel without PyTorch crashed too many times")
+        self.starts += 1
+        self.upto = -1
+        job = self.run.job
+        self.box = Sandbox(job, self.base, without_torch=True)
+        await self.box.start()
+        scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+        self.client = GradingClient(scratch, km=self.box.km, timeout=job.limits.cell_timeout_s, allow_errors=True,
+                                    interrupt_on_timeout=False, record_timing=False, log=QUIET_LOG,
+                                    output_limit=0, resources={"metadata": {"path": str(self.box.work)}})
+        self.context = self.client.async_setup_kernel(cleanup_kc=True)
+        await self.context.__aenter__()
+        self.calls = KernelCalls(self.client, self.box.km)
+        await self.calls.install([p for p in job.guarded if p != "torch"])
+
+    async def _catch_up(self, cell_index):
+        cells = self.run.nb.cells
+        for j in self.run.code:
+            if j <= self.upto or j >= cell_index:
+                continue
+            self.upto = j
+            if notebooks.is_autograded_test(cells[j]):
+                continue
+            for statement in slicing.parse(notebooks.visible_source(cells[j].source)):
+                cell = nbformat.v4.new_code_cell(ast.unparse(statement))
+                crash = await _execute(self.client, self.run, cell, 0)
+                if crash:
+                    raise RpcFailure("GraderKernelDied", f"the grader's kernel without PyTorch stopped while running "
+                                                         f"cell {j} of your notebook: {crash}", crashed=True)
+
+    async def close(self):
+        if self.context is not None:
+            try:
+                await self.context.__aexit__(None, None, None)
+            except Exception:  # noqa: BLE001
+                pass
+        if self.box is not None:
+            await self.box.close()
+        self.box = self.client = self.calls = self.context = None
+
+
 async def _test_cell(client, kernel, run, i):
     """A test cell: its visible part in the kernel, its hidden block in the judge; returns a crash message."""
     cell = run.nb.cells[i]
@@ -301,7 +423,12 @@ async def _test_cell(client, kernel, run, i):
     if hidden is None:  # no hidden block: the kernel's word alone would decide, so nothing is earned
         verdict = verdicts.no_hidden_block(grade_id)
     else:
-        verdict = await run.judge(grade_id, hidden, kernel.call)
+        async def call(payload, seconds, which):
+            if which == "numpy":
+                return await run.numpy_kernel().call(payload, seconds, i)
+            return await kernel.call(payload, seconds)
+
+        verdict = await run.judge(grade_id, hidden, call)
     verdicts.finalize(cell, verdict, visible_error)
     run.flags += [(i, f.tampering) for f in verdict.get("failures", []) if f.tampering]
     if verdict.get("tampering"):
@@ -315,11 +442,14 @@ async def _run(job, base, outcome):
     for i in [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]:
         nb.cells[i].outputs = []
     run = _Run(job, nb, outcome)
+    run.base = base
     try:
         while run.done < len(run.code) and run.restarts <= MAX_RESTARTS and run.remaining() > 0:
             await _kernel_session(job, base, run)
     finally:
         await run.close_judge()
+        if run.numpy is not None:
+            await run.numpy.close()
     for i in run.code[run.done:]:
         why = ("the notebook's time limit was reached before this cell ran" if run.remaining() <= 0
                else "not run: the kernel crashed too many times")

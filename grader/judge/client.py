@@ -112,7 +112,7 @@ class JudgeSession:
         await self.writer.drain()
 
     async def test(self, name, source, rpc, timeout):
-        """The verdict of one hidden block. rpc(payload, seconds_left) -> reply bytes, or RpcFailure.
+        """The verdict of one hidden block. rpc(payload, seconds_left, kernel) -> reply bytes, or RpcFailure.
 
         Raises JudgeTimeout when the block runs out of time in the judge itself; the session is
         then unusable (its child is killed).
@@ -133,7 +133,7 @@ class JudgeSession:
                 verdict["failures"] = failures  # RpcFailures seen: crashes and tampering
                 return verdict
             try:
-                data = await rpc(message["payload"], max(deadline - loop.time(), 0.01))
+                data = await rpc(message["payload"], max(deadline - loop.time(), 0.01), message.get("kernel", "main"))
                 await self._send({"op": "reply", "data": data})
             except RpcFailure as failure:
                 failures.append(failure)

@@ -45,6 +45,19 @@ class LocalStudent:
     def run(self, fn, *args, **kwargs):
         return _call(fn, args, kwargs)
 
+    def map(self, fn, items):
+        out = []
+        for item in items:
+            try:
+                out.append(_call(fn, (item,), {}))
+            except StudentError as error:
+                out.append(error)
+        return out
+
+    @property
+    def numpy_only(self):
+        return self  # one process: PyTorch cannot be taken away here (plain nbgrader's weaker guarantee)
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)

@@ -135,8 +135,8 @@ class Judge:
         """One grading job: tests in, verdicts out, student calls relayed through the worker."""
         send(sock, {"op": "hello", "pid": os.getpid()})
 
-        def channel(payload):
-            send(sock, {"op": "rpc", "payload": payload})
+        def channel(payload, kernel):
+            send(sock, {"op": "rpc", "payload": payload, "kernel": kernel})
             message = recv(sock)
             if message.get("error"):
                 ename, evalue = message["error"]
@@ -154,6 +154,12 @@ class Judge:
 
 
 def serve(socket_path, spec):
+    # Whatever instructor code prints (setup cells print versions) must not reach the worker's
+    # pipe, which carries only the "ready" line.
+    ready = os.fdopen(os.dup(1), "w")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(os.devnull, "w")
     threads = int(spec.get("threads", 1))
     try:
         import torch
@@ -173,9 +179,8 @@ def serve(socket_path, spec):
         block_on_close = False
 
     server = Server(socket_path, Handler)
-    print("ready " + json.dumps(judge.problems), flush=True)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # nothing an instructor's C library prints can reach the worker's pipe
+    ready.write("ready " + json.dumps(judge.problems) + "\n")
+    ready.close()
 
     def exit_with_parent():  # the worker closes our stdin when it goes (or dies)
         sys.stdin.buffer.read()

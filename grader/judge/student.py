@@ -6,13 +6,20 @@ They reach the student's notebook only through this object:
     student.conv1d_out_width(10, 3, 2)     # calls the notebook's function; returns plain data
     student.RELU_SCALE                     # the notebook's value, as plain data
     student.run(f, x, y)                   # f(x, y) run in the student's notebook, returns plain data
+    student.map(f, cases)                  # [f(case) for case in cases], each failure in its place
+    student.numpy_only.run(f, x)           # the same, in a second kernel where PyTorch does not exist
 
 `run` ships f into the student's kernel: the names f reads are the notebook's; the variables of
 the test that f uses travel with it as copies; arguments are copied in. Whatever comes back is
 plain data, decoded by grader/judge/wire.py: numbers, strings, lists, tuples, dicts, NumPy arrays
 and tensors (tensors as data: ask for `requires_grad` or `.grad` explicitly if a test needs them).
 When the student's code raises, or sends back something that is not plain data, the call raises
-StudentError, and the test fails with that message unless it catches it.
+StudentError, and the test fails with that message unless it catches it; `map` instead puts the
+StudentError of each failing case in that case's place, so a test can say which case failed.
+
+`student.numpy_only` reaches a second kernel that runs the same notebook (every statement of the
+cells above the test, errors ignored) in a sandbox where PyTorch is not installed: parts that
+must be written with NumPy are judged there, so handing the work to PyTorch earns nothing.
 
 Under plain `nbgrader autograde` the hidden tests run inside the student's kernel instead;
 grader/judge/in_kernel.py provides a `student` with the same behaviour there.
@@ -41,9 +48,35 @@ def student_error(ename, message):
 class Student:
     """The judge's handle on the student's notebook. channel(payload bytes) -> reply bytes."""
 
-    def __init__(self, channel, judge_globals):
+    def __init__(self, channel, judge_globals, kernel="main"):
         self._channel = channel
         self._globals = judge_globals
+        self._kernel = kernel
+
+    @property
+    def numpy_only(self):
+        """The same notebook, in a kernel where PyTorch cannot be imported."""
+        return Student(self._channel, self._globals, kernel="numpy")
+
+    def map(self, fn, items):
+        """[fn(item) for item in items] in the student's notebook; a failing item gives its StudentError."""
+        if not callable(fn):
+            raise TypeError("student.map needs a function to run in the student's notebook")
+        results = self._request(("map", fn, (list(items),), {}))
+        if not isinstance(results, list):
+            raise StudentError("GraderProtocolError", "the student's kernel answered the grader out of protocol",
+                               tampering="the kernel's answer to the grader was not in the grader's format")
+        out = []
+        for entry in results:
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] is True:
+                out.append(entry[1])
+            elif isinstance(entry, tuple) and len(entry) == 2 and entry[0] is False \
+                    and isinstance(entry[1], tuple) and len(entry[1]) == 2:
+                out.append(student_error(*entry[1]))
+            else:
+                raise StudentError("GraderProtocolError", "the student's kernel answered the grader out of protocol",
+                                   tampering="the kernel's answer to the grader was not in the grader's format")
+        return out
 
     def run(self, fn, *args, **kwargs):
         """fn(*args, **kwargs) in the student's notebook; its result as plain data."""
@@ -58,7 +91,7 @@ class Student:
         return _NotebookFunction(self, name) if isinstance(value, wire.NotebookCallable) else value
 
     def _request(self, request):
-        reply = self._channel(wire.ship(request, self._globals))
+        reply = self._channel(wire.ship(request, self._globals), self._kernel)
         try:
             answer = wire.decode(reply)
         except wire.MalformedReply as error:
