@@ -75,8 +75,9 @@ def check(course, ps_id, *, smoke=True, progress=True):
         release.generate(work, ps_id)
         source_nb = notebooks.read(work.source_notebook(ps_id))
         release_nb = notebooks.read(work.release_notebook(ps_id))
-        problems = release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
-        verdicts = [Verdict("release", "no leaked solutions, a stub for every solution",
+        problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
+                    + release.unjudged(source_nb))
+        verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
                             not problems, "; ".join(problems))]
         submissions.write_submission(work, "solution", ps_id, source_nb)
         submissions.write_submission(work, "solution-again", ps_id, source_nb)

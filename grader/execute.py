@@ -80,6 +80,7 @@ class Job:
     judge: dict = field(default_factory=dict)   # the judge's spec (grader/judge/runner.py)
     guarded: list = field(default_factory=lambda: ["numpy", "torch"])  # packages the probe watches
     data_dir: str = ""                     # read-only datasets for full mode (DLCOURSE_DATA)
+    withheld: list = field(default_factory=list)  # files under data_dir the kernel must not see (test labels)
 
 
 @dataclass
@@ -217,6 +218,8 @@ class Sandbox:
         no_memory_cgroup = not self.cgroups
         env = _kernel_env(job, str(self.work))
         hide, shim = _torch_free() if without_torch else ([], None)
+        if job.data_dir:
+            hide += [os.path.join(job.data_dir, path) for path in job.withheld]
         if shim:
             env["PYTHONPATH"] = shim
         spec = {

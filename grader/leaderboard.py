@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from grader import notebooks
+from grader.judge import verdict
 from grader.gradebook import submission_scores
 
 ACCURACY_CELL = "test_competition_tier1"
@@ -42,22 +43,17 @@ def tier_cells(course, ps_id):
 
 
 def measured_accuracy(nb):
-    """The accuracy printed by the ACCURACY_CELL of an executed notebook, or None.
+    """The accuracy that the judge printed for the ACCURACY_CELL of an executed notebook, or None.
 
-    Only that cell's standard output is read, and its last matching line wins, so a line that
-    student code prints elsewhere, or earlier in the cell, cannot stand in for the measurement.
-    A cell that stopped with any error other than the tier-1 assertion (which comes after the
-    measurement) measured nothing, whatever it printed.
+    It is read from the cell's metadata, which the grader writes (grader/judge/verdict.py) and
+    student code cannot reach, never from the cell's outputs, where the student's kernel could
+    print a line of the same form.
     """
     cell = notebooks.cells_by_grade_id(nb).get(ACCURACY_CELL)
     if cell is None:
         return None
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    if any(not (e.get("ename") == "AssertionError" and "below tier 1" in e.get("evalue", "")) for e in errors):
-        return None
-    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
-    found = ACCURACY_LINE.findall(text)
+    printed = cell.get("metadata", {}).get(verdict.METADATA_KEY, {}).get("printed", "")
+    found = ACCURACY_LINE.findall(printed if isinstance(printed, str) else "")
     return float(found[-1]) if found else None
 
 

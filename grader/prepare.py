@@ -108,7 +108,8 @@ def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir="",
             if block is not None:
                 hidden[i] = block
     return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits, hidden=hidden,
-               judge=judge_spec(source_nb, limits.threads), guarded=guarded_packages(nb), data_dir=data_dir)
+               judge=judge_spec(source_nb, limits.threads), guarded=guarded_packages(nb), data_dir=data_dir,
+               withheld=list(source_nb.metadata.get("dlcourse", {}).get("withheld_data", [])))
 
 
 def judge_spec(source_nb, threads):

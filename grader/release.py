@@ -1,8 +1,9 @@
 """`grader release`: nbgrader's generate_assignment, then checks of what it produced.
 
-Four checks, each returning a list of problems (empty when the release is sound):
+Five checks, each returning a list of problems (empty when the release is sound):
 - leaks():        no solution line, hidden test or manually graded answer text reaches the release;
 - stubs():        every solution region became a stub that raises NotImplementedError;
+- unjudged():     every autograded test cell has a hidden block (the judge's part of the test);
 - stray_files():  nothing but notebooks in the release folder (nbgrader copies every file in
                   source/<ID>/, so an instructor's trained checkpoint would otherwise ship);
 - run():          the release runs top to bottom, failing only in cells that depend on a stub.
@@ -81,6 +82,14 @@ def stubs(source_nb, release_nb):
         if raises < count:
             problems.append(f"{gid}: {count} solution region(s) but {raises} NotImplementedError stub(s)")
     return problems
+
+
+def unjudged(source_nb):
+    """Autograded test cells without a hidden block: nothing outside the student's kernel would check them."""
+    return [f"{notebooks.grade_id(cell)}: an autograded test cell needs a hidden block, which the grader runs "
+            f"outside the student's kernel (docs/authoring.md)"
+            for cell in source_nb.cells if notebooks.is_autograded_test(cell)
+            and notebooks.hidden_source(cell.source) is None]
 
 
 def stray_files(course, ps_id):
@@ -162,7 +171,8 @@ def release(course, ps_id, *, execute_release=True):
     generate(course, ps_id)
     source_nb = notebooks.read(course.source_notebook(ps_id))
     release_nb = notebooks.read(course.release_notebook(ps_id))
-    problems = leaks(source_nb, release_nb) + stubs(source_nb, release_nb) + stray_files(course, ps_id)
+    problems = (leaks(source_nb, release_nb) + stubs(source_nb, release_nb) + unjudged(source_nb)
+                + stray_files(course, ps_id))
     if execute_release:
         problems += run(release_nb, source_nb)
     return problems

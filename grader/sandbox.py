@@ -205,9 +205,11 @@ def _build_root(spec):
     for path in sorted(set(spec["keep_ro"]), key=len):
         if os.path.isdir(path):
             _bind(path, root + path, read_only=True)
-    for path in spec.get("hide", []):  # an empty, read-only folder in place of a package
+    for path in spec.get("hide", []):  # an empty folder in place of a package, an empty file in place of a file
         if os.path.isdir(root + path):
             _mount("tmpfs", root + path, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY, "size=4k,mode=0555")
+        elif os.path.isfile(root + path):
+            _bind("/dev/null", root + path, read_only=True)
     for path in spec["keep_rw"]:
         _bind(path, root + path, read_only=False)
     os.makedirs(f"{root}/proc", exist_ok=True)

@@ -7,7 +7,9 @@ once, in a single batch on the Dask engine (so hostile notebooks run next to hon
 each test asserts the exact score and flag its scenario must get.
 """
 
+import json
 import os
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -20,6 +22,15 @@ from grader.autograde import default_limits, grade_batch
 from tests.conftest import HOSTILE as FIXTURES
 from tests.conftest import TINY as PS
 from tests.conftest import submit_scenario, tiny_course
+
+PS3 = "ps3_conv1d_numpy"
+# The same families on ps3 (33 autograded points): tests/fixtures/hostile/ps3/submitted-<scenario>.ipynb.
+EXPECTED_PS3 = {
+    "replaces-do-execute": ("graded", 0, True),             # blank: was 33/33 when the tests ran in the kernel
+    "partial-credit-execute-result": ("graded", 0, False),  # blank: was 33/33
+    "spoofed-numpy-array": ("graded", 27, False),           # Conv1D.forward returns zeros that equal anything: loses test_forward
+    "echoes-hidden-tests": ("graded", 33, False),           # correct, and finds no hidden test to print
+}
 FULL = 5
 
 # scenario: (status, autograded score, flagged by the integrity check). What each one catches
@@ -57,6 +68,16 @@ EXPECTED = {
     "reseeds": ("graded", 5, False),
     "writes-outside": ("graded", 5, False),
     "kills-other-processes": ("graded", 5, False),
+    # verdicts out of the student's reach: every test is decided by the judge, outside the kernel
+    "replaces-do-execute": ("graded", 0, True),       # blank; the kernel answers "ok" to test cells without running them
+    "replaces-execute-handler": ("graded", 0, True),  # the same through the kernel's table of request handlers
+    "filters-session-send": ("graded", 0, True),      # blank; error messages dropped, error replies turned into "ok"
+    "partial-credit-execute-result": ("graded", 0, False),  # stubs publish 1.0 (nbgrader's partial credit), then raise
+    "spoofed-numpy-array": ("graded", 0, False),      # wrong values in a fake numpy.ndarray that equals anything
+    "torch-function-tensor": ("graded", 0, False),    # wrong values in a tensor whose __torch_function__ says yes
+    "shadows-builtins": ("graded", 0, False),         # wrong answers; abs, float and isinstance rebound in the notebook
+    "patches-between-checks": ("graded", 0, False),   # wrong answers; a thread makes np.allclose True, then restores it
+    "echoes-hidden-tests": ("graded", 5, False),      # correct; prints the kernel's history and its callers' source
 }
 NEEDS_ISOLATION = {"kills-other-processes"}  # without namespaces it would kill the grader itself
 OUTSIDE_TARGETS = [Path("/tmp/tiny-was-here"), Path("~/tiny-was-here").expanduser(),
@@ -92,6 +113,73 @@ def test_scenario_gets_exactly_its_score(graded, scenario):
         assert r.max_auto == FULL
 
 
+@pytest.fixture(scope="module")
+def graded_ps3(tmp_path_factory):
+    from grader import release
+    from tests.conftest import course_copy
+
+    course = course_copy(tmp_path_factory.mktemp("hostile-ps3"), [PS3], wrong_solutions=False)
+    release.generate(course, PS3)
+    for scenario in EXPECTED_PS3:
+        folder = course.root / "submitted" / scenario / PS3
+        folder.mkdir(parents=True)
+        shutil.copy(FIXTURES / "ps3" / f"submitted-{scenario}.ipynb", folder / f"{PS3}.ipynb")
+    results = {r.student: r for r in grade_batch(course, PS3, list(EXPECTED_PS3), smoke=True, workers=2,
+                                                 progress=False)}
+    return course, results
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("scenario", list(EXPECTED_PS3))
+def test_ps3_scenario_gets_exactly_its_score(graded_ps3, scenario):
+    _, results = graded_ps3
+    status, score, flagged = EXPECTED_PS3[scenario]
+    r = results[scenario]
+    assert (r.status, r.auto, bool(r.flags)) == (status, score, flagged), (r.message, r.tests, r.flags)
+    if scenario == "spoofed-numpy-array":
+        assert [t for t, points in r.tests.items() if points == 0 and t.startswith("test_")] == ["test_forward"]
+
+
+def _hidden_lines(source_nb):
+    """Lines only the hidden blocks hold (not also shown to students), long enough to be recognised."""
+    hidden, public = set(), set()
+    for cell in source_nb.cells:
+        block = notebooks.hidden_source(cell.source) if cell.cell_type == "code" else None
+        hidden |= {line.strip() for line in (block or "").split("\n") if len(line.strip()) >= 16}
+        public |= {line.strip() for line in notebooks.visible_source(cell.source).split("\n")}
+    return hidden - public
+
+
+def _kernel_outputs(course, ps_id, student):
+    """Everything the student's kernel produced in the autograded notebook (not the judge's verdicts)."""
+    nb = notebooks.read(course.autograded_notebook(student, ps_id))
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        judge = cell.metadata.get("dlcourse_judge", {})
+        for output in cell.outputs:
+            text = str(output.get("text", "")) + json.dumps(output.get("data", {}))
+            texts.append(text.replace(judge.get("printed", "") or "\0", ""))
+    return "\n".join(texts)
+
+
+@pytest.mark.e2e
+def test_no_hidden_test_reaches_the_students_kernel(graded, graded_ps3):
+    """The kernel never receives a hidden block: a thread echoing the kernel's input history and a
+    function printing the source of every frame that calls it print none of it."""
+    for (course, results), ps_id in [(graded[:2], PS), (graded_ps3, PS3)]:
+        hidden = _hidden_lines(notebooks.read(course.source_notebook(ps_id)))
+        assert len(hidden) > 5
+        spy = _kernel_outputs(course, ps_id, "echoes-hidden-tests")
+        assert "HISTORY:" in spy and "CALLER:" in spy, "the attack did not run"
+        for student in results:
+            if results[student].status != "graded":
+                continue
+            leaked = [line for line in hidden if line in _kernel_outputs(course, ps_id, student)]
+            assert not leaked, f"{student} saw hidden test lines: {leaked[:3]}"
+
+
 @pytest.mark.e2e
 def test_flags_and_repairs_say_what_happened(graded):
     _, results, _ = graded
@@ -99,6 +187,9 @@ def test_flags_and_repairs_say_what_happened(graded):
     assert "input transformers" in results["input-transformer"].flags[0]
     assert "AST transformers" in results["ast-transformer"].flags[0]
     assert "custom exception handler" in results["custom-exception-handler"].flags[0]
+    assert "the kernel's methods changed" in results["replaces-do-execute"].flags[0]
+    assert "the kernel's request handlers changed" in results["replaces-execute-handler"].flags[0]
+    assert "the kernel session's methods changed" in results["filters-session-send"].flags[0]
     assert "metadata restored" in results["metadata-stripped"].repairs[0]
     assert any("copies of the cell" in line for line in results["duplicated-cell-ids"].repairs)
     assert any("moved back" in line for line in results["cells-reordered"].repairs)

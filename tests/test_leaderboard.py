@@ -6,15 +6,19 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from grader import leaderboard, notebooks
+from grader.judge import verdict
 from grader.cli import main
 from tests.conftest import course_copy
 
 PS2 = "ps2_cnn_resnet"
 
 
-def accuracy_cell(*outputs):
+def accuracy_cell(printed_by_the_judge=None, *outputs):
+    """The tier-1 cell as the grader leaves it: the judge's output in its metadata, the kernel's in outputs."""
     meta = {"nbgrader": {"grade": True, "grade_id": leaderboard.ACCURACY_CELL, "locked": True, "points": 4,
                          "schema_version": 3, "solution": False}}
+    if printed_by_the_judge is not None:
+        meta[verdict.METADATA_KEY] = {"passed": False, "judge_passed": False, "printed": printed_by_the_judge}
     return new_code_cell("# the locked tier-1 cell", metadata=meta, outputs=list(outputs))
 
 
@@ -22,32 +26,22 @@ def stdout(text):
     return new_output("stream", name="stdout", text=text)
 
 
-def error(ename, evalue):
-    return new_output("error", ename=ename, evalue=evalue, traceback=[])
-
-
-def test_the_accuracy_is_read_from_the_measuring_cell_only():
-    student_cell = new_code_cell("print(...)", outputs=[stdout("competition test accuracy: 0.9900\n")])
-    nb = new_notebook(cells=[student_cell, accuracy_cell(stdout("competition test accuracy: 0.8530\n"))])
+def test_the_accuracy_is_the_one_the_judge_printed():
+    nb = new_notebook(cells=[accuracy_cell("competition test accuracy: 0.8530\n")])
     assert leaderboard.measured_accuracy(nb) == pytest.approx(0.853)
-    nb = new_notebook(cells=[student_cell, accuracy_cell(stdout("nothing measured\n"))])
-    assert leaderboard.measured_accuracy(nb) is None, "a line printed by another cell must not count"
-
-
-def test_the_last_line_of_the_cell_wins():
-    printed_by_the_model = "competition test accuracy: 0.9990\n"
-    nb = new_notebook(cells=[accuracy_cell(stdout(printed_by_the_model), stdout("competition test accuracy: 0.4000\n"))])
-    assert leaderboard.measured_accuracy(nb) == pytest.approx(0.4)
-
-
-def test_a_cell_that_crashed_measured_nothing_but_a_failed_tier_did():
-    fake = stdout("competition test accuracy: 0.9990\n")
-    crashed = new_notebook(cells=[accuracy_cell(fake, error("RuntimeError", "shape mismatch"))])
-    assert leaderboard.measured_accuracy(crashed) is None
-    below = new_notebook(cells=[accuracy_cell(stdout("competition test accuracy: 0.3000\n"),
-                                              error("AssertionError", "below tier 1"))])
-    assert leaderboard.measured_accuracy(below) == pytest.approx(0.3)
+    nb = new_notebook(cells=[accuracy_cell("nothing measured\n")])
+    assert leaderboard.measured_accuracy(nb) is None
     assert leaderboard.measured_accuracy(new_notebook(cells=[new_code_cell("x = 1")])) is None
+
+
+def test_what_the_students_kernel_printed_never_counts():
+    """Student code can print anything in any cell, the measuring cell included: only the
+    grader's own record of the judge's output is read."""
+    spoof = stdout("competition test accuracy: 0.9990\n")
+    student_cell = new_code_cell("print(...)", outputs=[spoof])
+    assert leaderboard.measured_accuracy(new_notebook(cells=[student_cell, accuracy_cell(None, spoof)])) is None
+    nb = new_notebook(cells=[student_cell, accuracy_cell("competition test accuracy: 0.3000\n", spoof)])
+    assert leaderboard.measured_accuracy(nb) == pytest.approx(0.3)
 
 
 def test_equal_accuracies_share_a_rank_and_missing_ones_have_none():
@@ -70,7 +64,8 @@ def graded_class(tmp_path):
                           ("cai", None)]:
         nb = notebooks.read(course.source_notebook(PS2))
         cell = notebooks.cells_by_grade_id(nb)[leaderboard.ACCURACY_CELL]
-        cell.outputs = [stdout(line)] if line else [error("NotImplementedError", "")]
+        if line:
+            cell.metadata[verdict.METADATA_KEY] = {"passed": True, "judge_passed": True, "printed": line}
         notebooks.write(nb, course.autograded_notebook(student, PS2))
         notebooks.write(source, course.submitted_notebook(student, PS2))
     notebooks.write(source, course.submitted_notebook("dev", PS2))  # submitted, never graded

@@ -1,4 +1,4 @@
-"""ps2's full-mode data paths (MNIST and CIFAR-10 through torchvision), on tiny fake copies.
+"""ps2's full-mode data paths (MNIST through torchvision, CIFAR-10's Python batches), on tiny fake copies.
 
 CI has no network and no GPU, so the full-size run cannot happen here. These tests run the
 notebook's locked data cells in full mode on files laid out exactly as torchvision stores the
@@ -7,6 +7,7 @@ real datasets, which catches a wrong attribute or shape in the code students run
 
 import pickle
 import struct
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -42,16 +43,17 @@ def write_fake_cifar(root, per_batch=20):
 
 @pytest.fixture(scope="module")
 def full_mode(repo_course, tmp_path_factory):
-    import torchvision.datasets.cifar as cifar
-
     data = tmp_path_factory.mktemp("data")
     write_fake_mnist(data)
     write_fake_cifar(data)
+    # As in the grader's sandbox: the competition's test batch is withheld from the notebook.
+    withheld = notebooks.read(repo_course.source_notebook(PS2)).metadata["dlcourse"]["withheld_data"]
+    assert withheld == ["cifar-10-batches-py/test_batch"]
+    (data / withheld[0]).rename(data / "test_batch.withheld")
     matplotlib.use("Agg")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DLCOURSE_SMOKE", "0")
         mp.setenv("DLCOURSE_DATA", str(data))
-        mp.setattr(cifar, "check_integrity", lambda *args, **kwargs: True)  # fake files, real layout
         nb = notebooks.read(repo_course.source_notebook(PS2))
         yield notebooks.run_cells(nb, ["setup", "digit_data", "models_solution", "training_solution", "fit",
                                        "cifar_data", "resnet_solution", "counting_solution",
@@ -68,14 +70,24 @@ def test_digit_variants_from_mnist(full_mode):
     assert centred[:, :, :6].abs().sum() == 0, "a centred 28x28 digit leaves a 6-pixel margin on a 40x40 canvas"
 
 
-def test_cifar_from_torchvision(full_mode):
+def test_cifar_training_set_loads_without_the_test_batch(full_mode):
     X, y = full_mode["cifar_tensors"](full_mode["cifar_train"])
     assert X.shape == (100, 3, 32, 32) and X.dtype == torch.float32 and 0 <= X.min() and X.max() <= 1
-    assert y.dtype == torch.int64 and y.shape == (100,)
-    first_image, first_label = full_mode["cifar_train"][0]
-    assert torch.allclose(first_image, X[0]) and first_label == y[0], "cifar_tensors must agree with the dataset"
-    X_batch, _ = next(iter(full_mode["test_loader"]))
-    assert X_batch.shape == (20, 3, 32, 32)
+    assert y.dtype == torch.int64 and y.shape == (100,) and y[:10].tolist() == list(range(10))
+    first = pickle.loads((Path(full_mode["DATA_DIR"]) / "cifar-10-batches-py" / "data_batch_1").read_bytes())
+    assert torch.equal(X[0], torch.from_numpy(first["data"][0]).view(3, 32, 32).float() / 255), (
+        "the images must be the batches' bytes, channels first, divided by 255")
+    assert "cifar_test" not in full_mode and "test_loader" not in full_mode, "the notebook never loads the test set"
+
+
+def test_the_grader_loads_the_competition_test_set(full_mode):
+    folder = Path(full_mode["DATA_DIR"]) / "cifar-10-batches-py"
+    (folder.parent / "test_batch.withheld").rename(folder / "test_batch")
+    try:
+        X, y = full_mode["competition_test_set"]()
+    finally:
+        (folder / "test_batch").rename(folder.parent / "test_batch.withheld")
+    assert X.shape == (20, 3, 32, 32) and y.shape == (20,)
 
 
 def test_full_size_reference_model_fits_the_checkpoint_limit(full_mode):

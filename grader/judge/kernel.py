@@ -11,6 +11,7 @@ longer decides any score: verdicts come from the judge. It reports tampering it 
 kernel (a replaced comparison function, an input transformer, ...) as a flag for instructors.
 """
 
+import ast
 import asyncio
 import base64
 import hashlib
@@ -92,8 +93,11 @@ class KernelCalls:
             return ""
         value = (content.get("user_expressions") or {}).get("r") or {}
         text = (value.get("data") or {}).get("text/plain", "") if isinstance(value, dict) else ""
-        answer = text[1:-1] if isinstance(text, str) and len(text) < 100_000 and text[:1] == text[-1:] == "'" else ""
-        proof, _, problems = answer.partition(":")
+        try:  # a short string's repr (the probe's problems may hold quotes of either kind)
+            answer = ast.literal_eval(text) if isinstance(text, str) and len(text) < 100_000 else ""
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            answer = ""
+        proof, _, problems = answer.partition(":") if isinstance(answer, str) else ("", "", "")
         if proof != hashlib.sha256(f"{self.secret}:{challenge}".encode()).hexdigest()[:16]:
             return "the grader's integrity probe was removed or replaced"
         return problems
