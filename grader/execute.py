@@ -161,9 +161,19 @@ def _kernel_env(job, work):
     return env
 
 
-NUMPY_ONLY_SHIM = """raise ImportError(
-    "PyTorch is not available here: the grader runs this part of your notebook without it, "
-    "because it must be written with NumPy only")
+NUMPY_ONLY_MESSAGE = ("PyTorch is not available here: the grader runs this part of your notebook without it, "
+                      "because it must be written with NumPy only")
+NUMPY_ONLY_SHIM = f"raise ImportError({NUMPY_ONLY_MESSAGE!r})\n"
+# Bound in the kernel without PyTorch in place of the names the setup cell could not import, so that
+# code using them says why instead of failing with a NameError.
+NUMPY_ONLY_NAMES = f"""
+class _NoTorch:
+    def __getattr__(self, name):
+        raise ImportError({NUMPY_ONLY_MESSAGE!r})
+    def __call__(self, *args, **kwargs):
+        raise ImportError({NUMPY_ONLY_MESSAGE!r})
+torch = nn = F = torchvision = _NoTorch()
+del _NoTorch
 """
 
 
@@ -382,6 +392,7 @@ class _NumpyOnlyKernel:
         await self.context.__aenter__()
         self.calls = KernelCalls(self.client, self.box.km)
         await self.calls.install([p for p in job.guarded if p != "torch"])
+        await _execute(self.client, self.run, nbformat.v4.new_code_cell(NUMPY_ONLY_NAMES), 0)
 
     async def _catch_up(self, cell_index):
         cells = self.run.nb.cells

@@ -35,7 +35,8 @@ def encode(value):
         if numpy is not None and isinstance(item, numpy.ndarray):
             if item.dtype.kind not in "biufc" or item.dtype.fields is not None:
                 raise TypeError(f"cannot send a NumPy array of dtype {item.dtype} to the grader")
-            item = numpy.ascontiguousarray(item)
+            if not item.flags.c_contiguous:
+                item = item.copy(order="C")  # (ascontiguousarray would turn a 0-d array into 1-d)
             return msgpack.ExtType(EXT_NDARRAY, pack([item.dtype.str, list(item.shape), item.tobytes()]))
         if numpy is not None and isinstance(item, numpy.generic):
             if item.dtype.kind not in "biufc":
@@ -124,7 +125,7 @@ def install(name):
                             result = target(item)
                             encode(result)
                             value.append((True, result))
-                        except Exception as error:  # noqa: BLE001
+                        except BaseException as error:  # noqa: BLE001 - SystemExit too: it fails only its case
                             value.append((False, (type(error).__name__, str(error)[:2000])))
                 elif target not in shell.user_ns:
                     raise NameError(f"the notebook defines no {target!r}: run the cell that defines it, "
