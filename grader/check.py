@@ -78,7 +78,7 @@ def check(course, ps_id, *, smoke=True, progress=True):
         problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
                     + release.unjudged(source_nb))
         verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
-                            not problems, "; ".join(problems))]
+                            not problems, "; ".join(problems)), judge_setup(source_nb, smoke)]
         submissions.write_submission(work, "solution", ps_id, source_nb)
         submissions.write_submission(work, "solution-again", ps_id, source_nb)
         submissions.write_submission(work, "blank", ps_id, submissions.blank(release_nb))
@@ -88,6 +88,25 @@ def check(course, ps_id, *, smoke=True, progress=True):
         results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress)}
     points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
     return verdicts + judge(results, points, wrongs)
+
+
+def judge_setup(source_nb, smoke):
+    """The judge builds its namespaces from the notebook: every import and definition must work there."""
+    import os
+
+    from grader.course import SMOKE_ENV
+    from grader.judge.client import JudgeServer, JudgeUnavailable
+    from grader.prepare import judge_spec
+
+    env = dict(os.environ, MPLBACKEND="Agg", **({SMOKE_ENV: "1"} if smoke else {}))
+    try:
+        server = JudgeServer(judge_spec(source_nb, threads=1), env)
+    except JudgeUnavailable as error:
+        return Verdict("judge", "the read-only cells' imports and definitions work in the judge", False, str(error))
+    server.close()
+    failed = [f"{line}: {why}" for line, why, definition in server.problems if definition]
+    return Verdict("judge", "the read-only cells' imports and definitions work in the judge", not failed,
+                   "; ".join(failed))
 
 
 def format_verdicts(ps_id, verdicts):

@@ -1,6 +1,7 @@
 """The `grader` command line (also `python -m grader`). Run it at the course root."""
 
 import argparse
+import os
 import sys
 
 from grader import __version__
@@ -42,7 +43,7 @@ def cmd_autograde(args):
     (ps_id,) = course.resolve_ids([args.id])
     students = args.student or None
     results = grade_batch(course, ps_id, students, smoke=args.smoke, workers=args.workers,
-                          scheduler=args.scheduler, gpu=args.gpu, force=args.force, data_dir=args.data or "")
+                          scheduler=args.scheduler, gpu=args.gpu, force=args.force, data_dir=args.data or os.environ.get("DLCOURSE_DATA", ""))
     if not results:
         print(f"no submissions found under submitted/*/{ps_id}")
         return 1
@@ -130,7 +131,8 @@ def build_parser():
     p.add_argument("--scheduler", help="address of an existing Dask scheduler to send the work to")
     p.add_argument("--gpu", action="store_true", help="run only on Dask workers that declare a GPU resource")
     p.add_argument("--force", action="store_true", help="re-grade submissions already graded unchanged")
-    p.add_argument("--data", help="read-only folder of pre-downloaded datasets (DLCOURSE_DATA) for full mode")
+    p.add_argument("--data", help="read-only folder of pre-downloaded datasets for full mode "
+                                  "(default: $DLCOURSE_DATA)")
     p.set_defaults(func=cmd_autograde)
 
     p = sub.add_parser("leaderboard", help="rank the class by the competition accuracy measured in autograding")

@@ -353,8 +353,9 @@ class _NumpyOnlyKernel:
 
     Before a call from the hidden block of test cell i, it runs the code cells above i that it has
     not run yet (test cells excepted) one top-level statement at a time, errors ignored, so that a
-    failing `import torch` costs only that statement. Its crashes and timeouts fail the call, not
-    the student's main kernel; it is started again (at most MAX_STARTS times) when needed.
+    failing `import torch` costs only that statement. Cells that crashed or hung in the main
+    kernel are skipped, as is a cell that crashed or hung here before. Its crashes and timeouts
+    fail the call, not the student's main kernel; it is started again (at most MAX_STARTS times).
     """
 
     MAX_STARTS = 3
@@ -364,6 +365,7 @@ class _NumpyOnlyKernel:
         self.box = self.client = self.calls = self.context = None
         self.upto = -1      # the last cell index it has run
         self.starts = 0
+        self.skip = set()   # cells that crashed or hung in this kernel
 
     async def call(self, payload, seconds, cell_index):
         try:
@@ -400,12 +402,13 @@ class _NumpyOnlyKernel:
             if j <= self.upto or j >= cell_index:
                 continue
             self.upto = j
-            if notebooks.is_autograded_test(cells[j]):
+            if notebooks.is_autograded_test(cells[j]) or j in self.run.crashed or j in self.skip:
                 continue
             for statement in slicing.parse(notebooks.visible_source(cells[j].source)):
                 cell = nbformat.v4.new_code_cell(ast.unparse(statement))
                 crash = await _execute(self.client, self.run, cell, 0)
                 if crash:
+                    self.skip.add(j)
                     raise RpcFailure("GraderKernelDied", f"the grader's kernel without PyTorch stopped while running "
                                                          f"cell {j} of your notebook: {crash}", crashed=True)
 

@@ -130,8 +130,10 @@ def runnable(node, bound, notebook_callables):
 def run_cells(sources, namespace, notebook_callables):
     """Executes the runnable statements of the sources, in order, in namespace.
 
-    Returns [(statement's first line, why it did not run)] for statements that raised; skipped
-    statements are not errors. A statement that raises leaves its names unbound.
+    Returns [(statement's first line, why it did not run, whether it was an import or definition)]
+    for statements that raised; skipped statements are not errors. A statement that raises leaves
+    its names unbound. (A plot that fails for lack of data is expected; a helper that fails to be
+    defined is a fault of the problem set, which `grader check` reports.)
     """
     problems = []
     for source in sources:
@@ -142,5 +144,8 @@ def run_cells(sources, namespace, notebook_callables):
             try:
                 exec(compile(ast.Module([node], type_ignores=[]), "<instructor cell>", "exec"), namespace)  # noqa: S102
             except Exception as error:  # noqa: BLE001 - a failing helper only costs the tests that need it
-                problems.append((ast.unparse(node).split("\n")[0][:100], f"{type(error).__name__}: {error}"))
+                definition = isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                                               ast.ClassDef))
+                problems.append((ast.unparse(node).split("\n")[0][:100], f"{type(error).__name__}: {error}",
+                                 definition))
     return problems

@@ -5,7 +5,7 @@ the student's notebook and of its arguments. Functions defined by hidden tests o
 cells are rebuilt there with the notebook's namespace as their globals (a persistent reference
 that grader/judge/agent.py resolves), so the names they read are the notebook's, while the
 variables of the test they close over travel with them as copies. Nothing from the instructor's
-solution may be shipped: `ship` refuses it (LeakError).
+solution may be shipped, nor any object a solution function built: `ship` refuses them (LeakError).
 
 Kernel -> judge (`decode`): plain data only, in the msgpack format of agent.encode(). Decoding
 runs no code: builtin values, and NumPy arrays and tensors built afresh from raw bytes with a
@@ -14,6 +14,7 @@ whitelisted dtype, within size and depth limits. Anything else is a MalformedRep
 
 import math
 import types
+import weakref
 
 import cloudpickle
 import msgpack
@@ -140,6 +141,38 @@ def _tensor(name, shape, buffer):
 
 # --- judge -> kernel --------------------------------------------------------------------------------
 
+# Objects that the solution's functions built (a reference network and its parts): never shipped.
+# (by identity: id -> weak reference; comparing tensors with == would compare their values)
+_solution_objects = {}
+
+
+def _remember(item):
+    try:
+        key = id(item)
+        _solution_objects[key] = weakref.ref(item, lambda _, key=key: _solution_objects.pop(key, None))
+        return True
+    except TypeError:  # not weak-referenceable (numbers, strings, tuples): plain data, harmless
+        return False
+
+
+def mark_solution(value):
+    """Remembers value (and the modules and tensors inside it) as built by the solution."""
+    items = list(value) if isinstance(value, (list, tuple, set)) else list(value.values()) if isinstance(value, dict) else []
+    for item in items + [value]:
+        if not _remember(item):
+            continue
+        for name in ("modules", "parameters", "buffers"):
+            if callable(getattr(item, name, None)):
+                for part in getattr(item, name)():
+                    _remember(part)
+    return value
+
+
+def _from_solution(obj):
+    ref = _solution_objects.get(id(obj))
+    return ref is not None and ref() is obj
+
+
 class _UserNamespace:
     """Pickled as a persistent reference: the student's notebook namespace, in the kernel."""
 
@@ -156,6 +189,9 @@ class _Pickler(cloudpickle.Pickler):
         return "user_ns" if obj is USER_NS else None
 
     def reducer_override(self, obj):
+        if _from_solution(obj):
+            raise LeakError(f"a hidden test may not send the solution's {type(obj).__qualname__} (built by a "
+                            f"solution function) into the student's kernel")
         if isinstance(obj, type) and getattr(obj, "__module__", None) == SOLUTION_MODULE:
             raise LeakError(f"a hidden test may not send the solution's {obj.__qualname__} into the student's "
                             f"kernel")

@@ -121,3 +121,13 @@ def test_nothing_from_the_solution_is_shipped():
                  judge["test"](solution["Net"](), 1)):
         with pytest.raises(wire.LeakError):
             wire.ship(("run", leak, (), {}), judge)
+
+
+def test_nothing_a_solution_function_built_is_shipped():
+    judge = {"__name__": wire.JUDGE_MODULE}
+    net = wire.mark_solution(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU()))
+    for leak in (net, net[0], net[0].weight, [net]):
+        with pytest.raises(wire.LeakError):
+            wire.ship(("run", len, (leak,), {}), judge)
+    wire.ship(("run", len, (net.state_dict(),), {}), judge)  # weights chosen by the test are its inputs
+    wire.ship(("run", len, (torch.nn.Linear(2, 3),), {}), judge)
