@@ -110,9 +110,9 @@ def table(result):
         lines.append(f"{'Conv1DFast / torch.nn.Conv1d (fwd+bwd)':<46} {c.get('ratio_fast_vs_torch', float('nan')):>25.2f}x  "
                      f"<= {c.get('target_ratio', 3.0):g}x")
     if "autograde" in result:
-        a = result["autograde"]
-        lines.append(f"{'nbgrader / grader autograde (' + str(a.get('submissions')) + ' notebooks)':<46} "
-                     f"{a.get('ratio', float('nan')):>25.2f}x  >= {a.get('target_ratio', 1.7):g}x")
+        for a in result["autograde"].get("runs", []):
+            lines.append(f"{'nbgrader / grader autograde (' + str(a.get('submissions')) + ', ' + a['mix'] + ')':<46} "
+                         f"{a.get('ratio', float('nan')):>25.2f}x  >= {a.get('target_ratio', 1.7):g}x")
     return "\n".join(lines)
 
 

@@ -44,6 +44,8 @@ class Result:
     tests: dict = field(default_factory=dict)
     startup_seconds: float = 0.0
     isolation: str = ""
+    judge_seconds: float = 0.0                    # spent on hidden tests (see grader/execute.py's Outcome)
+    numpy_only_seconds: float = 0.0
     worker: str = ""                              # the Dask worker that graded it
     repairs: list = field(default_factory=list)   # what grader/repair.py changed, in words
     flags: list = field(default_factory=list)     # tampering seen: "where: what was found" (scores unaffected)
@@ -146,7 +148,8 @@ def _collect(course, ps_id, outcome, limits):
         notes.append(f"{len(not_run)} cells did not run (too many crashes)")
     return Result(outcome.student, status, "; ".join(notes), outcome.seconds, scores["auto"],
                   scores["max_auto"], scores["manual_max"], scores["tests"],
-                  outcome.startup_seconds, outcome.isolation, worker=outcome.worker, flags=flags)
+                  outcome.startup_seconds, outcome.isolation, worker=outcome.worker, flags=flags,
+                  judge_seconds=outcome.judge_seconds, numpy_only_seconds=outcome.numpy_only_seconds)
 
 
 def _cell_name(nb, index):

@@ -91,6 +91,8 @@ class Outcome:
     flags: list = field(default_factory=list)    # [(cell index or None, tampering seen)]: no effect on scores
     seconds: float = 0.0
     startup_seconds: float = 0.0    # spent starting kernels, before any student code ran
+    judge_seconds: float = 0.0      # spent on hidden tests (the judge and its calls into the kernels)
+    numpy_only_seconds: float = 0.0  # of which in the kernel without PyTorch (its start-up included)
     isolation: str = ""
     worker: str = ""                # the Dask worker that ran the job ("" when run in-process)
     error: str = ""                 # the job itself failed (not the student's code)
@@ -368,6 +370,7 @@ class _NumpyOnlyKernel:
         self.skip = set()   # cells that crashed or hung in this kernel
 
     async def call(self, payload, seconds, cell_index):
+        started = time.monotonic()
         try:
             if self.client is None:
                 await self._start()
@@ -377,6 +380,8 @@ class _NumpyOnlyKernel:
             if failure.crashed:
                 await self.close()
             raise RpcFailure(failure.ename, failure.message, crashed=False, tampering=failure.tampering) from None
+        finally:
+            self.run.outcome.numpy_only_seconds += time.monotonic() - started
 
     async def _start(self):
         if self.starts >= self.MAX_STARTS:
@@ -445,7 +450,9 @@ async def _test_cell(client, kernel, run, i):
                 return await run.numpy_kernel().call(payload, seconds, i)
             return await kernel.call(payload, seconds)
 
+        started = time.monotonic()
         verdict = await run.judge(grade_id, hidden, call)
+        run.outcome.judge_seconds += time.monotonic() - started
     verdicts.finalize(cell, verdict, visible_error)
     run.flags += [(i, f.tampering) for f in verdict.get("failures", []) if f.tampering]
     if verdict.get("tampering"):

@@ -53,7 +53,7 @@ def test_leaked_hidden_test_and_marker_are_reported(ps3_pair):
     source_nb, release_nb = ps3_pair
     leaked = copy.deepcopy(release_nb)
     cell = notebooks.cells_by_grade_id(leaked)["test_forward"]
-    cell.source += "\n### BEGIN HIDDEN TESTS\nfor case in conv1d_test_cases(seed=3301, count=40):"
+    cell.source += "\n### BEGIN HIDDEN TESTS\ncases = list(conv1d_test_cases(seed=3301, count=40))"
     problems = release.leaks(source_nb, leaked)
     assert any("marker" in p for p in problems)
     assert any("seed=3301" in p for p in problems)

@@ -14,8 +14,12 @@ data), only in one process.
 (`autograded/<student>/<ID>/`, where nbgrader runs it); it is loaded when first used.
 """
 
+import contextlib
 import copy
+import io
 import os
+import sys
+import warnings
 from pathlib import Path
 
 from grader.judge import agent, wire
@@ -102,7 +106,14 @@ def _load_solution(folder):
         if (root / "nbgrader_config.py").exists() and source.exists():
             spec = judge_spec(notebooks.read(source), threads=1)
             namespace = {"__name__": wire.SOLUTION_MODULE, "__builtins__": builtins}
-            slicing.run_cells(spec["solution"], namespace, set(spec["callables"]))
+            # Quietly: what the setup cell prints, or a plot warns, would land in the test cell,
+            # and nbgrader scores a test cell that wrote to stderr as failed.
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                slicing.run_cells(spec["solution"], namespace, set(spec["callables"]))
+                if "matplotlib.pyplot" in sys.modules:
+                    sys.modules["matplotlib.pyplot"].close("all")
             return namespace
     raise RuntimeError(f"no source notebook for {ps_id} above {folder}")
 
