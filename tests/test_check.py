@@ -71,7 +71,7 @@ def gate_cases():
     course = Course(REPO_ROOT)
     for ps in course.existing_problem_sets():
         wrongs = load_wrong_solutions(wrong_solutions_dir(course, ps))
-        for name in ["release", "solution", "solution-again", "blank"] + [f"wrong-{w.name}" for w in wrongs]:
+        for name in ["release", "judge", "solution", "solution-again", "blank"] + [f"wrong-{w.name}" for w in wrongs]:
             yield pytest.param(ps, name, id=f"{ps}/{name}")
 
 

@@ -16,6 +16,27 @@ from tests.conftest import course_copy
 PS2 = "ps2_cnn_resnet"
 CHECKPOINT = "ps2_competition.pt"
 TIERS = ["test_competition_tier1", "test_competition_tier2", "test_competition_tier3"]
+# A model that learns nothing and looks for the test labels where a hidden test used to keep them:
+# in its callers' frames and among every tensor alive in its process.
+LABEL_FINDER = """class LabelFinder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(1))
+
+    def forward(self, x):
+        import gc, sys
+        n, frame, found = len(x), sys._getframe(1), []
+        while frame is not None:
+            found += [v for v in frame.f_locals.values() if isinstance(v, torch.Tensor)]
+            frame = frame.f_back
+        found += [o for o in gc.get_objects() if isinstance(o, torch.Tensor)]
+        for labels in found:
+            if labels.dtype == torch.int64 and labels.dim() == 1 and len(labels) >= n and labels.numel() \\
+                    and 0 <= int(labels.min()) and int(labels.max()) < 10:
+                return F.one_hot(labels[:n].to(x.device), 10).float() * self.scale
+        return torch.zeros(n, 10, device=x.device) * self.scale
+
+return LabelFinder()"""
 
 
 def solution_namespace(source_nb):
@@ -47,6 +68,10 @@ def graded(tmp_path_factory):
     for student, state in checkpoints.items():
         submissions.write_submission(course, student, PS2, submissions.perfect(source_nb, release_nb))
         torch.save(state, course.submitted_notebook(student, PS2).parent / CHECKPOINT)
+    cheat = notebooks.filled_release(release_nb, source_nb, {("competition_solution", 1): LABEL_FINDER,
+                                                             ("competition_solution", 2): "pass"})
+    submissions.write_submission(course, "reads-labels-from-its-callers", PS2, cheat)
+    checkpoints["reads-labels-from-its-callers"] = None
     results = {r.student: r for r in grade_batch(course, PS2, list(checkpoints), smoke=True, progress=False)}
     return course, results
 
@@ -64,6 +89,18 @@ def test_submitted_weights_are_loaded_not_retrained(graded):
     assert "Loaded the weights saved in ps2_competition.pt" in out
     accuracy = leaderboard.measured_accuracy(graded_nb)
     assert accuracy is not None and accuracy < 0.3, f"an untrained model measured {accuracy}"
+
+
+@pytest.mark.e2e
+def test_a_model_that_looks_for_the_labels_finds_none(graded):
+    """The competition's test labels never enter the student's process: a model that searches its
+    callers' frames and every live tensor for them predicts from the training labels at best."""
+    course, results = graded
+    r = results["reads-labels-from-its-callers"]
+    assert r.status == "graded", r.message
+    assert [r.tests[t] for t in TIERS] == [0, 0, 0]
+    accuracy = leaderboard.measured_accuracy(notebooks.read(course.autograded_notebook(r.student, PS2)))
+    assert accuracy is not None and accuracy < 0.3, f"a model that learned nothing measured {accuracy}"
 
 
 @pytest.mark.e2e
