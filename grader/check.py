@@ -76,7 +76,7 @@ def check(course, ps_id, *, smoke=True, progress=True):
         source_nb = notebooks.read(work.source_notebook(ps_id))
         release_nb = notebooks.read(work.release_notebook(ps_id))
         problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
-                    + release.unjudged(source_nb))
+                    + release.unjudged(source_nb) + release.helpers_defined_later(source_nb))
         verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
                             not problems, "; ".join(problems)), judge_setup(source_nb, smoke)]
         submissions.write_submission(work, "solution", ps_id, source_nb)

@@ -1,9 +1,10 @@
 """`grader release`: nbgrader's generate_assignment, then checks of what it produced.
 
-Five checks, each returning a list of problems (empty when the release is sound):
+Six checks, each returning a list of problems (empty when the release is sound):
 - leaks():        no solution line, hidden test or manually graded answer text reaches the release;
 - stubs():        every solution region became a stub that raises NotImplementedError;
-- unjudged():     every autograded test cell has a hidden block (the judge's part of the test);
+- unjudged():     every autograded test cell has a hidden block (the judge's part of the test),
+                  and helpers_defined_later(): its helpers are defined above it;
 - stray_files():  nothing but notebooks in the release folder (nbgrader copies every file in
                   source/<ID>/, so an instructor's trained checkpoint would otherwise ship);
 - run():          the release runs top to bottom, failing only in cells that depend on a stub.
@@ -92,6 +93,39 @@ def unjudged(source_nb):
             and notebooks.hidden_source(cell.source) is None]
 
 
+def helpers_defined_later(source_nb):
+    """Hidden blocks that use a name only a read-only cell below them defines.
+
+    The judge defines every read-only cell's helpers before the first test; plain nbgrader runs the
+    notebook in order. A hidden block that uses a helper of a later cell would pass in the one and
+    fail in the other, so helpers go in a read-only cell above the tests that use them.
+    """
+    from grader.judge import slicing
+
+    problems, defined = [], set()
+    later = {}  # name -> grade id of the first read-only cell that binds it
+    for cell in source_nb.cells:
+        if cell.cell_type == "code" and notebooks.nbgrader_meta(cell).get("locked") \
+                and not notebooks.is_autograded_test(cell):
+            for node in slicing.parse(cell.source):
+                for name in slicing.bound_names(node):
+                    later.setdefault(name, notebooks.grade_id(cell))
+    for cell in source_nb.cells:
+        if cell.cell_type != "code":
+            continue
+        meta = notebooks.nbgrader_meta(cell)
+        block = notebooks.hidden_source(cell.source) if notebooks.is_autograded_test(cell) else None
+        if block is not None:
+            reads = set().union(set(), *(slicing.free_reads(node) for node in slicing.parse(block)))
+            binds = set().union(set(), *(slicing.bound_names(node) for node in slicing.parse(block)))
+            for name in sorted((reads - binds - defined) & set(later)):
+                problems.append(f"{notebooks.grade_id(cell)}: its hidden block uses {name}, which the read-only "
+                                f"cell {later[name]} defines below it; move the helper above the test")
+        if meta.get("locked") and not notebooks.is_autograded_test(cell):
+            defined |= {n for node in slicing.parse(cell.source) for n in slicing.bound_names(node)}
+    return problems
+
+
 def stray_files(course, ps_id):
     folder = course.release_notebook(ps_id).parent
     return [f"{path.relative_to(course.root)}: only notebooks belong in a release; delete it from "
@@ -172,7 +206,7 @@ def release(course, ps_id, *, execute_release=True):
     source_nb = notebooks.read(course.source_notebook(ps_id))
     release_nb = notebooks.read(course.release_notebook(ps_id))
     problems = (leaks(source_nb, release_nb) + stubs(source_nb, release_nb) + unjudged(source_nb)
-                + stray_files(course, ps_id))
+                + helpers_defined_later(source_nb) + stray_files(course, ps_id))
     if execute_release:
         problems += run(release_nb, source_nb)
     return problems

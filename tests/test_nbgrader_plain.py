@@ -39,3 +39,21 @@ def test_deleted_test_cell_is_restored_and_graded(fresh_course):
     graded = notebooks.read(course.autograded_notebook("dan", PS3))
     assert "test_forward" in [notebooks.grade_id(c) for c in graded.cells]
     assert submission_scores(course, PS3, "dan")["tests"]["test_forward"] == 0
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("ps_id", ["ps1_pytorch_intro", "ps2_cnn_resnet", "ps4_analytic"])
+def test_every_problem_set_autogrades_to_full_marks_with_plain_nbgrader(tmp_path, ps_id):
+    """Plain nbgrader runs the hidden tests in the student's kernel, where nbgrader_config.py gives
+    them `student` and `solution` (grader/judge/in_kernel.py): the solution still earns everything."""
+    from tests.conftest import course_copy
+
+    course = course_copy(tmp_path, [ps_id], wrong_solutions=False)
+    assert run_nbgrader(course, ["generate_assignment", ps_id]).returncode == 0
+    perfect = submissions.perfect(notebooks.read(course.source_notebook(ps_id)),
+                                  notebooks.read(course.release_notebook(ps_id)))
+    submissions.write_submission(course, "ann", ps_id, perfect)
+    proc = run_nbgrader(course, ["autograde", ps_id], smoke=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    scores = submission_scores(course, ps_id, "ann")
+    assert scores["auto"] == scores["max_auto"] > 0, scores["tests"]

@@ -155,3 +155,20 @@ def test_release_notebook_runs_with_failures_only_in_stub_cells(repo_course, ps_
     assert "setup" not in errored, "the provided set-up cell must run in the release"
     tests = {gid for gid, _, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
     assert errored & tests, "the blank release must fail its tests"
+
+
+def test_every_test_has_a_hidden_block_and_its_helpers_above_it():
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def cell(source, grade_id, test=False):
+        return new_code_cell(source, metadata={"nbgrader": {"grade": test, "grade_id": grade_id, "locked": True,
+                                                            "points": 1 if test else None, "schema_version": 3,
+                                                            "solution": False}})
+
+    hidden = "### BEGIN HIDDEN TESTS\nassert helper(1) == student.f(1)\n### END HIDDEN TESTS"
+    good = new_notebook(cells=[cell("def helper(x):\n    return x", "helpers"), cell(hidden, "test_f", test=True)])
+    assert release.unjudged(good) == [] and release.helpers_defined_later(good) == []
+    late = new_notebook(cells=[cell(hidden, "test_f", test=True), cell("def helper(x):\n    return x", "helpers")])
+    assert "helper, which the read-only cell helpers defines below it" in release.helpers_defined_later(late)[0]
+    unjudged = new_notebook(cells=[cell("assert student.f(1) == 1", "test_f", test=True)])
+    assert "needs a hidden block" in release.unjudged(unjudged)[0]
