@@ -331,7 +331,12 @@ class _Run:
 
     def crash(self, i, message):
         self.crashed[i] = message
-        self.nb.cells[i].outputs.append(verdicts.error_output("GraderCellAborted", message))
+        cell = self.nb.cells[i]
+        if notebooks.is_autograded_test(cell):  # its outputs so far are the kernel's: none may score
+            verdicts.finalize(cell, {"passed": False, "ename": "GraderCellAborted", "evalue": message, "stdout": ""},
+                              None)
+        else:
+            cell.outputs.append(verdicts.error_output("GraderCellAborted", message))
         self.done = max(self.done, self.code.index(i) + 1)
         self.restarts += 1
 
@@ -463,6 +468,8 @@ async def _test_cell(client, kernel, run, i):
 
 async def _run(job, base, outcome):
     nb = nbformat.reads(job.notebook, as_version=4)
+    for cell in nb.cells:  # only this run's verdicts may stand in a cell's metadata
+        cell.metadata.pop(verdicts.METADATA_KEY, None)
     for i in [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]:
         nb.cells[i].outputs = []
     run = _Run(job, nb, outcome)
@@ -478,6 +485,13 @@ async def _run(job, base, outcome):
         why = ("the notebook's time limit was reached before this cell ran" if run.remaining() <= 0
                else "not run: the kernel crashed too many times")
         nb.cells[i].outputs = [verdicts.error_output("GraderCellNotRun", why)]
+    # Whatever happened above, no test cell reaches nbgrader's scoring with outputs the worker did
+    # not write after a verdict: a test that was not judged fails.
+    for cell in nb.cells:
+        if notebooks.is_autograded_test(cell) and verdicts.METADATA_KEY not in cell.metadata:
+            errors = [o for o in cell.outputs if o.get("output_type") == "error" and o.get("ename", "").startswith("Grader")]
+            why = (errors[0].ename, errors[0].evalue) if errors else ("GraderCellNotRun", "this test was not judged")
+            verdicts.finalize(cell, {"passed": False, "ename": why[0], "evalue": why[1], "stdout": ""}, None)
     outcome.crashes = sorted(run.crashed.items())
     outcome.flags = run.flags
     outcome.notebook = nbformat.writes(nb)

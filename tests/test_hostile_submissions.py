@@ -73,6 +73,8 @@ EXPECTED = {
     "replaces-execute-handler": ("graded", 0, True),  # the same through the kernel's table of request handlers
     "filters-session-send": ("graded", 0, True),      # blank; error messages dropped, error replies turned into "ok"
     "partial-credit-execute-result": ("graded", 0, False),  # stubs publish 1.0 (nbgrader's partial credit), then raise
+    "partial-credit-then-exit": ("graded", 2, False),  # add publishes 1.0 and kills the kernel: was 1 point for
+                                                       # test_add; mean_square is right (2)
     "spoofed-numpy-array": ("graded", 0, False),      # wrong values in a fake numpy.ndarray that equals anything
     "torch-function-tensor": ("graded", 0, False),    # wrong values in a tensor whose __torch_function__ says yes
     "shadows-builtins": ("graded", 0, False),         # wrong answers; abs, float and isinstance rebound in the notebook
