@@ -53,7 +53,7 @@ def run_notebook(path, smoke, timeout):
 
     nb = notebooks.read(path)
     start = time.perf_counter()
-    executed = execute(nb, smoke=smoke, timeout=timeout)
+    executed = execute(nb, smoke=smoke, timeout=timeout, hidden_tests_of=path)
     seconds = time.perf_counter() - start
     errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:100]}"
               for i, c in enumerate(executed.cells) if c.cell_type == "code"

@@ -78,7 +78,7 @@ def check(course, ps_id, *, smoke=True, progress=True):
         problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
                     + release.unjudged(source_nb) + release.helpers_defined_later(source_nb))
         verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
-                            not problems, "; ".join(problems)), judge_setup(source_nb, smoke)]
+                            not problems, "; ".join(problems)), *judge_checks(source_nb, smoke)]
         submissions.write_submission(work, "solution", ps_id, source_nb)
         submissions.write_submission(work, "solution-again", ps_id, source_nb)
         submissions.write_submission(work, "blank", ps_id, submissions.blank(release_nb))
@@ -90,23 +90,70 @@ def check(course, ps_id, *, smoke=True, progress=True):
     return verdicts + judge(results, points, wrongs)
 
 
-def judge_setup(source_nb, smoke):
-    """The judge builds its namespaces from the notebook: every import and definition must work there."""
+# What a notebook that solves nothing might answer to every call a hidden test makes.
+DEGENERATE_ANSWERS = [None, 0, 0.0, float("nan"), True, "", [], (), {}, "numpy.zeros(0)", "torch.zeros(0)"]
+
+
+def judge_checks(source_nb, smoke):
+    """The judge's side of the gate, without any student: [setup verdict, vacuity verdict].
+
+    - judge: the judge builds its namespaces from the notebook; every import and definition of
+      the read-only cells must work there.
+    - vacuous: every hidden test must fail when each call into the notebook answers something
+      degenerate (None, 0, nan, an empty list or array, ...): a test that passes then checks
+      nothing for some answers (a loop over an empty result, `all([])`, a comparison that NaN
+      defeats), and a submission could aim its answers at the gap.
+    """
+    import asyncio
     import os
 
+    import numpy
+    import torch
+
     from grader.course import SMOKE_ENV
-    from grader.judge.client import JudgeServer, JudgeUnavailable
+    from grader.judge import agent
+    from grader.judge.client import JudgeServer, JudgeSession, JudgeTimeout, JudgeUnavailable
     from grader.prepare import judge_spec
 
     env = dict(os.environ, MPLBACKEND="Agg", **({SMOKE_ENV: "1"} if smoke else {}))
+    setup = "the read-only cells' imports and definitions work in the judge"
+    vacuous = "no hidden test passes when the notebook answers nothing useful"
     try:
         server = JudgeServer(judge_spec(source_nb, threads=1), env)
     except JudgeUnavailable as error:
-        return Verdict("judge", "the read-only cells' imports and definitions work in the judge", False, str(error))
-    server.close()
+        return [Verdict("judge", setup, False, str(error)), Verdict("vacuous", vacuous, False, str(error))]
     failed = [f"{line}: {why}" for line, why, definition in server.problems if definition]
-    return Verdict("judge", "the read-only cells' imports and definitions work in the judge", not failed,
-                   "; ".join(failed))
+    hidden = [(notebooks.grade_id(cell), notebooks.hidden_source(cell.source)) for cell in source_nb.cells
+              if notebooks.is_autograded_test(cell) and notebooks.hidden_source(cell.source) is not None]
+    answers = [{"numpy.zeros(0)": numpy.zeros(0), "torch.zeros(0)": torch.zeros(0)}.get(a, a) if isinstance(a, str)
+               and a else a for a in DEGENERATE_ANSWERS]
+
+    async def passing():
+        found = []
+        for grade_id, block in hidden:
+            for answer, shown in zip(answers, DEGENERATE_ANSWERS):
+                reply = agent.encode({"value": answer})
+
+                async def rpc(payload, seconds, which, reply=reply):
+                    return reply
+
+                session = await JudgeSession.open(server)
+                try:
+                    verdict = await session.test(grade_id, block, rpc, 120)
+                except JudgeTimeout:
+                    continue
+                finally:
+                    await session.close()
+                if verdict.get("passed"):
+                    found.append(f"{grade_id} passes when every call answers {shown!r}")
+        return found
+
+    try:
+        empty = asyncio.run(passing())
+    finally:
+        server.close()
+    return [Verdict("judge", setup, not failed, "; ".join(failed)),
+            Verdict("vacuous", vacuous, not empty, "; ".join(empty[:5]))]
 
 
 def format_verdicts(ps_id, verdicts):

@@ -250,7 +250,8 @@ class Sandbox:
         spec_path = self.root / "sandbox.json"
         spec_path.write_text(json.dumps(spec))
         self.km = SandboxKernelManager(transport="ipc", ip=str(self.ipc / "kernel"),
-                                       connection_file=str(self.ipc / "kernel.json"))
+                                       connection_file=str(self.ipc / "kernel.json"),
+                                       client_class="grader.judge.kernel.BoundedKernelClient")
         self.km.spec_path = str(spec_path)
 
     async def start(self):
@@ -346,9 +347,9 @@ async def _execute(client, run, cell, i):
     client.timeout = max(1, int(min(run.job.limits.cell_timeout_s, run.remaining())))
     try:
         await client.async_execute_cell(cell, i)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - whatever the kernel did to the client, it costs only this cell
         if not _is_crash(error):
-            raise
+            return f"the kernel sent the grader a message it could not read ({type(error).__name__})"
         timed_out = not isinstance(error, DeadKernelError) and "timed out" in str(error).lower()
         return (f"this cell ran longer than {client.timeout} s and was stopped" if timed_out
                 else "the kernel died while running this cell (os._exit, a crash, or more memory than the limit)")
@@ -492,6 +493,7 @@ async def _run(job, base, outcome):
             errors = [o for o in cell.outputs if o.get("output_type") == "error" and o.get("ename", "").startswith("Grader")]
             why = (errors[0].ename, errors[0].evalue) if errors else ("GraderCellNotRun", "this test was not judged")
             verdicts.finalize(cell, {"passed": False, "ename": why[0], "evalue": why[1], "stdout": ""}, None)
+    verdicts.write_self_check(nb)
     outcome.crashes = sorted(run.crashed.items())
     outcome.flags = run.flags
     outcome.notebook = nbformat.writes(nb)

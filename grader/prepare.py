@@ -108,16 +108,17 @@ def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir="",
             if block is not None:
                 hidden[i] = block
     return Job(student, ps_id, nbformat.writes(nb), files, smoke=smoke, limits=limits, hidden=hidden,
-               judge=judge_spec(source_nb, limits.threads), guarded=guarded_packages(nb), data_dir=data_dir,
+               judge=judge_spec(source_nb, limits.threads, limits.memory_bytes), guarded=guarded_packages(nb), data_dir=data_dir,
                withheld=list(source_nb.metadata.get("dlcourse", {}).get("withheld_data", [])))
 
 
-def judge_spec(source_nb, threads):
+def judge_spec(source_nb, threads, memory_bytes=0):
     """What the judge process needs from the source notebook (grader/judge/runner.py).
 
     base: the read-only code cells other than tests; solution: the same with the instructor's
     solution cells, in notebook order; callables: every name the notebook defines with def or
-    class, or that a student's cell binds (the judge never calls those while setting up).
+    class, or that a student's cell binds (the judge never calls those while setting up);
+    threads and memory_bytes: each job's judge gets the same as its kernel.
     """
     code = [c for c in source_nb.cells if c.cell_type == "code"]
     locked = [c for c in code if notebooks.nbgrader_meta(c).get("locked") and not notebooks.is_autograded_test(c)]
@@ -128,7 +129,7 @@ def judge_spec(source_nb, threads):
     return {"base": [c.source for c in locked],
             "solution": [notebooks.strip_markers(c.source) for c in code
                          if c in locked or notebooks.is_solution(c)],
-            "callables": sorted(callables), "threads": threads}
+            "callables": sorted(callables), "threads": threads, "memory_bytes": memory_bytes}
 
 
 def guarded_packages(nb):

@@ -185,14 +185,22 @@ def stub_failures_only(executed_nb, source_nb=None):
     return problems
 
 
-def execute(nb, *, smoke=True, timeout=300):
-    """Runs a notebook in a fresh kernel, in a scratch folder; returns the executed copy."""
+def execute(nb, *, smoke=True, timeout=300, hidden_tests_of=None):
+    """Runs a notebook in a fresh kernel, in a scratch folder; returns the executed copy.
+
+    hidden_tests_of: the source notebook's path, to run a source notebook with its hidden tests in
+    the kernel, as plain nbgrader does (`student` and `solution` from grader/judge/in_kernel.py).
+    """
     env = dict(os.environ, MPLBACKEND="Agg")
     if smoke:
         env[SMOKE_ENV] = "1"
+    extra = []
+    if hidden_tests_of:
+        env["DLCOURSE_SOURCE_NOTEBOOK"] = str(hidden_tests_of)
+        extra = ["--IPKernelApp.exec_lines=from grader.judge.in_kernel import student, solution"]
     with tempfile.TemporaryDirectory() as scratch:
         client = NotebookClient(nb, timeout=timeout, allow_errors=True, kernel_name="python3",
-                                resources={"metadata": {"path": scratch}})
+                                extra_arguments=extra, resources={"metadata": {"path": scratch}})
         return client.execute(env=env)
 
 

@@ -71,7 +71,7 @@ def gate_cases():
     course = Course(REPO_ROOT)
     for ps in course.existing_problem_sets():
         wrongs = load_wrong_solutions(wrong_solutions_dir(course, ps))
-        for name in ["release", "judge", "solution", "solution-again", "blank"] + [f"wrong-{w.name}" for w in wrongs]:
+        for name in ["release", "judge", "vacuous", "solution", "solution-again", "blank"] + [f"wrong-{w.name}" for w in wrongs]:
             yield pytest.param(ps, name, id=f"{ps}/{name}")
 
 
@@ -94,3 +94,25 @@ def gate():
 def test_gate(gate, ps_id, submission):
     v = gate(ps_id)[submission]
     assert v.ok, f"{ps_id} {v.submission}: expected {v.expectation}; got {v.detail}"
+
+
+def test_a_hidden_test_that_checks_nothing_for_some_answers_fails_the_gate():
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from grader.check import judge_checks
+
+    def cell(source, grade_id, points=None):
+        return new_code_cell(source, metadata={"nbgrader": {"grade": points is not None, "grade_id": grade_id,
+                                                            "locked": True, "points": points, "schema_version": 3,
+                                                            "solution": False}})
+
+    sound = "### BEGIN HIDDEN TESTS\nassert student.run(lambda: square(3)) == 9\n### END HIDDEN TESTS"
+    vacuous = ("### BEGIN HIDDEN TESTS\ncases = [1, 2, 3]\n"
+               "for case, got in zip(cases, student.run(lambda: [square(c) for c in cases])):\n"
+               "    assert got == case * case\n### END HIDDEN TESTS")
+    nb = new_notebook(cells=[cell("import numpy as np", "setup"), cell(sound, "test_sound", 1),
+                             cell(vacuous, "test_vacuous", 1)])
+    setup, empty = judge_checks(nb, smoke=True)
+    assert setup.ok, setup.detail
+    assert not empty.ok and "test_vacuous passes when every call answers []" in empty.detail
+    assert "test_sound" not in empty.detail

@@ -118,8 +118,9 @@ def test_demo_writes_the_class_report(demo_runs, ps_id):
 @pytest.mark.e2e
 @pytest.mark.parametrize("ps_id", PROBLEM_SETS_HERE)
 def test_graded_notebooks_self_check_agrees_with_the_grade(demo_runs, ps_id):
-    """The self-check cell also runs when grading (hidden tests included); its summary must
-    agree with the score, as students see it in their feedback."""
+    """In a graded notebook the self-check cell holds the grader's account of the verdicts (the
+    kernel's own run can only know the visible checks): its total is the score, as students see
+    it in their feedback."""
     from grader import notebooks
 
     course, first, _, _ = demo_runs
@@ -127,4 +128,4 @@ def test_graded_notebooks_self_check_agrees_with_the_grade(demo_runs, ps_id):
     for student, points in (("demo-perfect", full), ("demo-blank", "0")):
         last = notebooks.read(course.autograded_notebook(student, ps_id)).cells[-1]
         text = "".join(o.get("text", "") for o in last.outputs)
-        assert f"Visible checks pass for {points} of {full} autograded points" in text, (student, text)
+        assert f"Graded: {points} of {full} autograded points, hidden tests included." in text, (student, text)

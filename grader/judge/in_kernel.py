@@ -11,7 +11,8 @@ so that the same hidden tests work unchanged: `student.NAME`, `student.run(f, ..
 data), only in one process.
 
 `solution` is read from the course's source notebook, found from the kernel's folder
-(`autograded/<student>/<ID>/`, where nbgrader runs it); it is loaded when first used.
+(`autograded/<student>/<ID>/`, where nbgrader runs it) or named by DLCOURSE_SOURCE_NOTEBOOK
+(bench/run.py runs source notebooks with their hidden tests that way); it is loaded when first used.
 """
 
 import contextlib
@@ -86,14 +87,16 @@ class LazySolution:
         if name.startswith("_"):
             raise AttributeError(name)
         if self._namespace is None:
-            self._namespace = _load_solution(Path(os.getcwd()))
+            self._namespace = _load_solution(Path(os.getcwd()), os.environ.get("DLCOURSE_SOURCE_NOTEBOOK"))
         try:
             return self._namespace[name]
         except KeyError:
             raise AttributeError(f"the solution defines no {name!r}") from None
 
 
-def _load_solution(folder):
+def _load_solution(folder, source_path=None):
+    """The solution namespace, from source_path, or from the course above folder (nbgrader's
+    autograded/<student>/<ID>/, whose name is the problem set's)."""
     import builtins
 
     from grader import notebooks
@@ -101,9 +104,11 @@ def _load_solution(folder):
     from grader.judge import slicing
 
     ps_id = folder.name
-    for root in [folder, *folder.parents]:
-        source = root / "source" / ps_id / f"{ps_id}.ipynb"
-        if (root / "nbgrader_config.py").exists() and source.exists():
+    candidates = [(Path(source_path).parent, Path(source_path))] if source_path else [
+        (root, root / "source" / ps_id / f"{ps_id}.ipynb") for root in [folder, *folder.parents]
+        if (root / "nbgrader_config.py").exists()]
+    for root, source in candidates:
+        if source.exists():
             spec = judge_spec(notebooks.read(source), threads=1)
             namespace = {"__name__": wire.SOLUTION_MODULE, "__builtins__": builtins}
             # Quietly: what the setup cell prints, or a plot warns, would land in the test cell,

@@ -20,12 +20,36 @@ import re
 import secrets
 from pathlib import Path
 
+import zmq
+from jupyter_client.asynchronous import AsyncKernelClient
+
+from grader.judge import wire
 from grader.judge.client import RpcFailure
 
 AGENT_SOURCE = (Path(__file__).parent / "agent.py").read_text()
 PROBE_SOURCE = (Path(__file__).parent.parent / "integrity_probe.py").read_text()
 BASE64_REPR = re.compile(r"'([A-Za-z0-9+/=]*)'")
-MAX_REPLY_CHARS = 700 * 2**20
+MAX_REPLY_CHARS = 4 * wire.MAX_REPLY_BYTES // 3 + 16
+# The largest message frame the grader accepts from a kernel, per channel. A bigger one is dropped
+# and the channel disconnected (ZMQ_MAXMSGSIZE); a cell whose reply is lost stops answering and is
+# charged as a crash. So nothing a kernel sends makes the grader parse more than this (JSON of
+# empty lists grows about 26-fold when parsed: at most about 2 GB for the shell channel, which
+# carries the answers to the judge's calls, a base64 string of at most wire.MAX_REPLY_BYTES, and
+# for iopub, which carries outputs; ipykernel sends 0.2 s of prints as one message, so a loop
+# printing tens of megabytes is legitimate and must arrive, to be cut to Limits.output_bytes).
+MAX_MESSAGE_BYTES = {"shell": MAX_REPLY_CHARS + 2**20, "iopub": 64 * 2**20, "stdin": 2**20, "control": 2**20,
+                     "hb": 2**20}
+
+
+class BoundedKernelClient(AsyncKernelClient):
+    """jupyter_client's async client whose sockets refuse messages over MAX_MESSAGE_BYTES."""
+
+    def _create_connected_socket(self, channel, identity=None):
+        self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES.get(channel, 2**20))
+        try:
+            return super()._create_connected_socket(channel, identity)
+        finally:
+            self.context.setsockopt(zmq.MAXMSGSIZE, -1)
 
 
 class KernelCalls:
@@ -49,6 +73,12 @@ class KernelCalls:
                                                   f"called it", crashed=True)
             try:
                 reply = await self.client.kc.shell_channel.get_msg(timeout=min(remaining, 1.0))
+                if not (isinstance(reply, dict) and isinstance(reply.get("parent_header"), dict)
+                        and isinstance(reply.get("content"), dict)):
+                    raise ValueError("a malformed message")
+            except (ValueError, KeyError, TypeError) as error:  # the kernel's own making: a crash
+                raise RpcFailure("GraderKernelDied", f"the kernel sent the grader something it could not read "
+                                                     f"({type(error).__name__})", crashed=True) from None
             except queue.Empty:
                 if not await self.km.is_alive():
                     raise RpcFailure("GraderKernelDied", "the kernel died while the grader called your code "

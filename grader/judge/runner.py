@@ -26,6 +26,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import socketserver
 import struct
 import sys
@@ -157,6 +158,23 @@ class Judge:
             send(sock, {"op": "verdict", **self.run_test(message["name"], message["source"], channel)})
 
 
+def limit_memory(extra_bytes):
+    """Caps this process's address space at what it uses now plus extra_bytes (Linux).
+
+    A judge decodes data the student's kernel chose, and may build large arrays from it: the cap
+    turns any blow-up into a MemoryError in the test that caused it (the test fails), never into a
+    grading machine out of memory. Each job's judge has the same budget as its kernel.
+    """
+    if not extra_bytes:
+        return
+    try:
+        with open("/proc/self/status") as status:
+            used = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, StopIteration):
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (used + int(extra_bytes),) * 2)
+
+
 def serve(socket_path, spec):
     # Whatever instructor code prints (setup cells print versions) must not reach the worker's
     # pipe, which carries only the "ready" line.
@@ -177,6 +195,7 @@ def serve(socket_path, spec):
         def handle(self):
             if torch is not None:
                 torch.set_num_threads(threads)
+            limit_memory(spec.get("memory_bytes"))
             judge.serve_connection(self.request)
 
     class Server(socketserver.ForkingMixIn, socketserver.UnixStreamServer):

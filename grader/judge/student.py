@@ -62,8 +62,9 @@ class Student:
         """[fn(item) for item in items] in the student's notebook; a failing item gives its StudentError."""
         if not callable(fn):
             raise TypeError("student.map needs a function to run in the student's notebook")
-        results = self._request(("map", fn, (list(items),), {}))
-        if not isinstance(results, list):
+        items = list(items)
+        results = self._request(("map", fn, (items,), {}))
+        if not isinstance(results, list) or len(results) != len(items):  # one answer per case, or none count
             raise StudentError("GraderProtocolError", "the student's kernel answered the grader out of protocol",
                                tampering="the kernel's answer to the grader was not in the grader's format")
         out = []

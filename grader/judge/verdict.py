@@ -68,3 +68,32 @@ def finalize(cell, verdict, visible):
     cell.metadata[METADATA_KEY] = {"passed": passed, "judge_passed": bool(verdict.get("passed")),
                                    "printed": printed}
     return passed
+
+
+SELF_CHECK = "self_check"  # grade id of the notebook's last cell (docs/authoring.md)
+
+
+def write_self_check(nb):
+    """Replaces the self-check cell's output in a graded notebook by the grader's own account.
+
+    The self-check, run in the student's kernel, can only know the visible checks; in a graded
+    notebook the student reads it in the feedback next to the score, so there it says what the
+    verdicts were, and its total is the autograded score.
+    """
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.get("metadata", {}).get("nbgrader", {})
+             .get("grade_id") == SELF_CHECK]
+    if not cells:
+        return
+    lines, earned, total = [], 0.0, 0.0
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        points = float(meta.get("points", 0))
+        passed = bool(cell.metadata.get(METADATA_KEY, {}).get("passed"))
+        earned += points if passed else 0.0
+        total += points
+        mark, note = ("ok", "passed") if passed else ("X", "FAILED: read the message under its cell")
+        lines.append(f"{mark:>3}  {meta.get('grade_id', ''):<30} {points:>2g} pt  {note}")
+    lines.append(f"\nGraded: {earned:g} of {total:g} autograded points, hidden tests included.")
+    cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n")]

@@ -21,8 +21,8 @@ import msgpack
 
 from grader.judge import agent
 
-MAX_REPLY_BYTES = 512 * 2**20
-MAX_DEPTH = 64
+MAX_REPLY_BYTES = 56 * 2**20  # ps2's largest answer: a 50 MiB checkpoint's bytes
+MAX_DEPTH = 16   # nested tuples, sets, arrays: each level is unpacked from its own copy
 SOLUTION_MODULE = "__solution__"
 JUDGE_MODULE = "__judge__"
 

@@ -63,3 +63,17 @@ def test_a_test_without_a_hidden_block_earns_nothing():
     cell = graded_test_cell()
     verdict.finalize(cell, verdict.no_hidden_block("test_x"), None)
     assert determine_grade(cell) == (0, 2) and "no hidden block" in cell.outputs[-1].evalue
+
+
+def test_a_graded_notebooks_self_check_is_the_graders_account():
+    passed, failed = graded_test_cell(), graded_test_cell()
+    failed.metadata["nbgrader"]["grade_id"] = "test_y"
+    verdict.finalize(passed, PASSED, None)
+    verdict.finalize(failed, FAILED, None)
+    check = nbformat.v4.new_code_cell('self_check({"test_x": 2, "test_y": 2})', metadata={
+        "nbgrader": {"grade": False, "grade_id": "self_check", "locked": True, "schema_version": 3, "solution": False}})
+    check.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Visible checks pass for 4 of 4")]
+    nb = nbformat.v4.new_notebook(cells=[passed, failed, check])
+    verdict.write_self_check(nb)
+    text = check.outputs[0].text
+    assert "ok  test_x" in text and "X  test_y" in text and "Graded: 2 of 4 autograded points" in text
