@@ -104,10 +104,10 @@ def _load_solution(folder, source_path=None):
     from grader.judge import slicing
 
     ps_id = folder.name
-    candidates = [(Path(source_path).parent, Path(source_path))] if source_path else [
-        (root, root / "source" / ps_id / f"{ps_id}.ipynb") for root in [folder, *folder.parents]
+    candidates = [Path(source_path)] if source_path else [
+        root / "source" / ps_id / f"{ps_id}.ipynb" for root in [folder, *folder.parents]
         if (root / "nbgrader_config.py").exists()]
-    for root, source in candidates:
+    for source in candidates:
         if source.exists():
             spec = judge_spec(notebooks.read(source), threads=1)
             namespace = {"__name__": wire.SOLUTION_MODULE, "__builtins__": builtins}
