@@ -386,6 +386,10 @@ class _NumpyOnlyKernel:
             if failure.crashed:
                 await self.close()
             raise RpcFailure(failure.ename, failure.message, crashed=False, tampering=failure.tampering) from None
+        except Exception as error:  # noqa: BLE001 - a kernel that would not start costs this call, not the job
+            await self.close()
+            raise RpcFailure("GraderKernelDied", f"the grader's kernel without PyTorch failed ({type(error).__name__}: "
+                                                 f"{str(error)[:200]})") from None
         finally:
             self.run.outcome.numpy_only_seconds += time.monotonic() - started
 
