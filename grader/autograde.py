@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import shutil
+import sys
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -187,13 +188,44 @@ def _run_jobs(jobs, *, workers, scheduler, gpu, on_done):
             cluster.close()
 
 
+class NoSandbox(SystemExit):
+    """Kernels cannot be sandboxed here, and the grader did not ask for --no-sandbox."""
+
+
+NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: student code runs with your own rights. It can read and change "
+                      "your files, the gradebook and other students' grades, and leave processes behind. "
+                      "Grade only code you trust this way.")
+
+
+def require_sandbox(sandboxed):
+    """Stops before grading when kernels cannot be sandboxed and the grader did not opt out."""
+    from grader import sandbox
+    problem = sandbox.isolation_problem() if sandboxed else None
+    if problem:
+        raise NoSandbox(f"cannot grade safely: {problem}.\nTo grade anyway, with student code running under "
+                        f"your own user and rights, pass --no-sandbox.")
+
+
+def sandbox_for_own_code(what):
+    """For grading the pack's own notebooks (`grader check`, `grader demo`): the sandbox where
+    there is one, else a loud note and none. Submissions from students always need one."""
+    from grader import sandbox
+    problem = sandbox.isolation_problem()
+    if problem:
+        print(f"NOTE: no sandbox on this machine ({problem}). {what} grades only notebooks the pack made "
+              f"itself, so it goes on without one; `grader autograde` will refuse to grade students' work "
+              f"until the sandbox works.", file=sys.stderr)
+    return problem is None
+
+
 def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, workers=None,
-                scheduler=None, gpu=False, force=False, limits=None, data_dir=""):
+                scheduler=None, gpu=False, force=False, limits=None, data_dir="", sandboxed=True):
     """Grades the given students (default: every submitted one); returns their Results in order.
 
     workers: parallel kernels on this machine (default: one per core); scheduler: the address
     of an existing Dask cluster to use instead; gpu: jobs need a worker with a GPU resource;
-    force: re-grade submissions already graded unchanged.
+    force: re-grade submissions already graded unchanged; sandboxed=False (--no-sandbox): run
+    kernels without bubblewrap; otherwise grading stops (NoSandbox) where there is none.
     """
     students = course.students(ps_id) if students is None else list(students)
     if not students:
@@ -203,6 +235,9 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     workers = workers or default_workers()
     limits = limits or default_limits(course, workers)
     limits.gpu = gpu
+    limits.sandbox = limits.sandbox and sandboxed
+    if scheduler is None:  # a cluster's workers check for themselves (grader/execute.py's run_job)
+        require_sandbox(limits.sandbox)
     source_nb = notebooks.read(course.source_notebook(ps_id))
     cells = notebooks.graded_cells(source_nb)
     max_auto = sum(points for _, points, kind in cells if kind == "autograded")

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 
 from grader import notebooks, release, submissions
-from grader.autograde import grade_batch
+from grader.autograde import grade_batch, sandbox_for_own_code
 from grader.course import copy_course_skeleton
 
 
@@ -85,7 +85,8 @@ def check(course, ps_id, *, smoke=True, progress=True):
         for w in wrongs:
             nb = submissions.wrong(source_nb, release_nb, w)
             submissions.write_submission(work, f"wrong-{w.name}", ps_id, nb)
-        results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress)}
+        results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress,
+                                                          sandboxed=sandbox_for_own_code('grader check'))}
     points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
     return verdicts + judge(results, points, wrongs)
 

@@ -12,7 +12,7 @@ touches a real student's files; running it again replaces the previous demo clas
 import shutil
 
 from grader import leaderboard, notebooks, release, report, submissions
-from grader.autograde import format_table, grade_batch, write_csv
+from grader.autograde import format_table, grade_batch, sandbox_for_own_code, write_csv
 from grader.course import run_nbgrader
 
 PREFIX = "demo-"
@@ -42,6 +42,7 @@ def make_class(course, ps_id):
 def demo(course, *, smoke=True, progress=True):
     """Runs the demo; returns 0 when every step worked."""
     status = 0
+    sandboxed = sandbox_for_own_code("grader demo")
     for ps_id in course.existing_problem_sets():
         print(f"== {ps_id}: release")
         problems = release.release(course, ps_id)
@@ -55,7 +56,8 @@ def demo(course, *, smoke=True, progress=True):
         for student, about in described.items():
             print(f"   {student:<36} {about}")
 
-        results = grade_batch(course, ps_id, students=list(described), smoke=smoke, progress=progress)
+        results = grade_batch(course, ps_id, students=list(described), smoke=smoke, progress=progress,
+                              sandboxed=sandboxed)
         csv_path = write_csv(course, ps_id, results)
         feedback = run_nbgrader(course, ["generate_feedback", ps_id, "--force", f"--student={PREFIX}*"])
         if feedback.returncode != 0:

@@ -65,6 +65,8 @@ class Limits:
     file_bytes: int = 256 * 2**20        # the largest file the notebook may write
     output_bytes: int = 2 * 2**20        # text and images kept from the notebook's outputs
     threads: int = 1                     # torch/BLAS threads per kernel (cores / workers)
+    disk_bytes: int = 2**30              # the job's disk quota: everything the kernel writes (grader/sandbox.py)
+    sandbox: bool = True                 # False only with --no-sandbox: the kernel runs with the grader's rights
     gpu: bool = False                    # set on GPU workers: no address-space limit (CUDA)
 
 
@@ -136,23 +138,59 @@ class GradingClient(NotebookClient):
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """Starts the kernel through grader.sandbox's launcher."""
+    """Starts the kernel through grader.sandbox's launcher, and reaches its sockets in the sandbox.
+
+    In a sandbox the kernel reads its connection file at sandbox.IPC and creates its sockets
+    there, in its own mount namespace; the grader connects to them through /proc/<pid>/root
+    (sandbox.host_path), once bubblewrap has said which process holds that namespace.
+    """
 
     spec_path = ""
+    info_path = ""        # where bubblewrap writes the sandbox's process id; "" without a sandbox
+    inside_connection_file = ""
+    host_ip = ""          # self.ip as the grader reaches it
 
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
+        if self.info_path:
+            cmd = [self.inside_connection_file if arg == self.connection_file else arg for arg in cmd]
         return [sys.executable, "-m", "grader.sandbox", self.spec_path, "--", *cmd]
 
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        self.host_ip = self.ip
+        if self.info_path:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if self.provisioner.process.poll() is not None:
+                    raise RuntimeError("the sandbox did not start: bubblewrap exited "
+                                       f"with status {self.provisioner.process.returncode}")
+                try:
+                    self.host_ip = sandbox.host_path(self.info_path, self.ip, timeout=0)
+                    return
+                except RuntimeError:
+                    await asyncio.sleep(0.01)
+            raise RuntimeError("the sandbox did not start within 60 s")
 
-def _kernel_env(job, work):
+    def _make_url(self, channel):  # the manager's own control socket
+        return f"{self.transport}://{self.host_ip or self.ip}-{getattr(self, f'{channel}_port')}"
+
+    def client(self, **kwargs):
+        return super().client(**{"ip": self.host_ip or self.ip, **kwargs})
+
+    def cleanup_ipc_files(self):
+        if not self.info_path:  # in a sandbox the sockets vanish with it
+            super().cleanup_ipc_files()
+
+
+def _kernel_env(job, work, ipython_dir):
     python_bin = str(Path(sys.executable).parent)
     threads = str(job.limits.threads)
     env = {
         "PATH": f"{python_bin}:/usr/local/bin:/usr/bin:/bin", "HOME": work, "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{work}/.config/matplotlib", "TMPDIR": work,
         "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
-        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1", "IPYTHONDIR": f"{work}/../ipython",
+        "PYTHONDONTWRITEBYTECODE": "1", "PYTHONSAFEPATH": "1", "IPYTHONDIR": ipython_dir,
     }
     if job.smoke:
         env[SMOKE_ENV] = "1"
@@ -206,7 +244,9 @@ _SHIM = None
 
 
 class Sandbox:
-    """One kernel in its own folder: job/ipc (sockets, connection file) and job/work (its cwd).
+    """One kernel: its files, connection file and launcher's log in a folder of the worker's
+    (job/work, job/ipc), and, with `Limits.sandbox`, the kernel in bubblewrap (grader/sandbox.py),
+    which gets copies of the files in its own tmpfs; without, the kernel runs in job/work itself.
 
     without_torch: the kernel cannot import PyTorch (student.numpy_only, grader/judge/student.py).
     """
@@ -216,47 +256,65 @@ class Sandbox:
         self.root = Path(tempfile.mkdtemp(dir=base))  # neutral names: nothing says "grading"
         self.work = self.root / "work"
         self.ipc = self.root / "ipc"
-        for folder in (self.work, self.ipc, self.root / "ipython", self.root / "rootfs"):
+        for folder in (self.work, self.ipc, self.root / "ipython", self.root / "mounts"):
             folder.mkdir()
+        # As root the sandbox starts under a user id of its own, which must reach job/mounts
+        # (grader/sandbox.py's _reachable), and nothing else of the job's.
+        os.chmod(self.root, 0o711)
+        os.chmod(self.root / "mounts", 0o711)
+        files = {}
         for name, data in job.files.items():
             target = (self.work / name).resolve()
             if self.work.resolve() in target.parents:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
+                files[f"{sandbox.WORK}/{target.relative_to(self.work.resolve()).as_posix()}"] = str(target)
         limits = job.limits
-        isolate = sandbox.can_isolate()
+        isolate = limits.sandbox
         self.cgroups = sandbox.create_cgroup(f"grader-{self.root.name}", limits.memory_bytes,
                                              limits.processes) if isolate else []
         no_memory_cgroup = not self.cgroups
-        env = _kernel_env(job, str(self.work))
+        env = (_kernel_env(job, sandbox.WORK, f"{sandbox.TMP}/ipython") if isolate
+               else _kernel_env(job, str(self.work), str(self.root / "ipython")))
         hide, shim = _torch_free() if without_torch else ([], None)
         if job.data_dir:
             hide += [os.path.join(job.data_dir, path) for path in job.withheld]
         if shim:
             env["PYTHONPATH"] = shim
+        connection_file = self.ipc / "kernel.json"
         spec = {
             "isolate": isolate,
+            "bwrap": sandbox.find_bwrap() if isolate else None,
             "work_dir": str(self.work),
+            "mounts": str(self.root / "mounts"),
             "env": env,
-            "keep_rw": [str(self.root)],
-            "root_dir": str(self.root / "rootfs"),
+            "files": {**files, f"{sandbox.IPC}/kernel.json": str(connection_file)},
             "keep_ro": sorted({sys.prefix, sys.base_prefix} | ({job.data_dir} if job.data_dir else set())
                               | ({shim} if shim else set())),
             "hide": hide,
             "cgroups": self.cgroups,
-            "limits": {"file_bytes": limits.file_bytes, "processes": limits.processes,
+            "gpu": limits.gpu,
+            "info_path": str(self.ipc / "sandbox-info.json") if isolate else "",
+            "limits": {"file_bytes": limits.file_bytes, "processes": limits.processes, "disk_bytes": limits.disk_bytes,
                        "address_space_bytes": limits.memory_bytes if no_memory_cgroup and not limits.gpu else 0},
         }
         spec_path = self.root / "sandbox.json"
         spec_path.write_text(json.dumps(spec))
-        self.km = SandboxKernelManager(transport="ipc", ip=str(self.ipc / "kernel"),
-                                       connection_file=str(self.ipc / "kernel.json"),
+        self.km = SandboxKernelManager(transport="ipc", ip=f"{sandbox.IPC}/kernel" if isolate else str(self.ipc / "kernel"),
+                                       connection_file=str(connection_file),
                                        client_class="grader.judge.kernel.BoundedKernelClient")
         self.km.spec_path = str(spec_path)
+        self.km.info_path = spec["info_path"]
+        self.km.inside_connection_file = f"{sandbox.IPC}/kernel.json"
 
     async def start(self):
-        await self.km.start_kernel(cwd=str(self.work), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        with open(self.root / "launcher.log", "wb") as log:
+            try:
+                await self.km.start_kernel(cwd=str(self.work), stdout=subprocess.DEVNULL,
+                                           stderr=log, stdin=subprocess.DEVNULL)
+            except RuntimeError as error:
+                why = (self.root / "launcher.log").read_text(errors="replace").strip().splitlines()
+                raise RuntimeError(f"{error}: {why[-1][:300] if why else 'no message'}") from None
 
     async def close(self):
         pid = self.km.provisioner.pid if self.km.provisioner else None
@@ -557,9 +615,12 @@ def _worker_name():
 def run_job(job):
     """Executes job's notebook in a sandbox; returns an Outcome (never raises)."""
     start = time.monotonic()
-    outcome = Outcome(job.student, isolation=sandbox.isolation(), worker=_worker_name())
+    outcome = Outcome(job.student, isolation=sandbox.isolation(job.limits.sandbox), worker=_worker_name())
+    if job.limits.sandbox and not sandbox.can_isolate():  # a worker of a cluster that cannot: no silent downgrade
+        outcome.error = f"this worker cannot sandbox kernels: {sandbox.isolation_problem()}"
+        return outcome
     base = tempfile.mkdtemp()
-    os.chmod(base, 0o711)  # sandbox users must reach their own folder, and list nothing
+    os.chmod(base, 0o711)  # see Sandbox: the sandbox's user id reaches job/mounts only
     try:
         asyncio.run(_run(job, base, outcome))
     except Exception as error:  # noqa: BLE001 - reported as the job's failure, not the student's

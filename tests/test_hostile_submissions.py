@@ -21,7 +21,7 @@ from grader import notebooks, sandbox
 from grader.autograde import default_limits, grade_batch
 from tests.conftest import HOSTILE as FIXTURES
 from tests.conftest import TINY as PS
-from tests.conftest import submit_scenario, tiny_course
+from tests.conftest import require_sandbox, submit_scenario, tiny_course
 
 PS3 = "ps3_conv1d_numpy"
 # The same families on ps3 (33 autograded points): tests/fixtures/hostile/ps3/submitted-<scenario>.ipynb.
@@ -68,6 +68,8 @@ EXPECTED = {
     "reseeds": ("graded", 5, False),
     "writes-outside": ("graded", 5, False),
     "kills-other-processes": ("graded", 5, False),
+    "leaves-a-daemon": ("graded", 5, False),          # and the daemon dies with the sandbox
+    "fills-the-disk": ("graded", 5, False),           # stopped at the job's disk quota, and nothing is left
     # verdicts out of the student's reach: every test is decided by the judge, outside the kernel
     "replaces-do-execute": ("graded", 0, True),       # blank; the kernel answers "ok" to test cells without running them
     "replaces-execute-handler": ("graded", 0, True),  # the same through the kernel's table of request handlers
@@ -81,7 +83,6 @@ EXPECTED = {
     "patches-between-checks": ("graded", 0, False),   # wrong answers; a thread makes np.allclose True, then restores it
     "echoes-hidden-tests": ("graded", 5, False),      # correct; prints the kernel's history and its callers' source
 }
-NEEDS_ISOLATION = {"kills-other-processes"}  # without namespaces it would kill the grader itself
 OUTSIDE_TARGETS = [Path("/tmp/tiny-was-here"), Path("~/tiny-was-here").expanduser(),
                    Path("/var/tmp/tiny-was-here"), Path(sys.prefix) / "tiny-was-here.pth"]
 
@@ -90,8 +91,9 @@ OUTSIDE_TARGETS = [Path("/tmp/tiny-was-here"), Path("~/tiny-was-here").expanduse
 def graded(tmp_path_factory):
     for target in OUTSIDE_TARGETS:
         target.unlink(missing_ok=True)
+    require_sandbox()
     course = tiny_course(tmp_path_factory.mktemp("hostile") / "course")
-    scenarios = [s for s in EXPECTED if sandbox.can_isolate() or s not in NEEDS_ISOLATION]
+    scenarios = list(EXPECTED)
     for scenario in scenarios:
         submit_scenario(course, scenario)
     limits = default_limits(course, 2)
@@ -106,8 +108,6 @@ def graded(tmp_path_factory):
 @pytest.mark.parametrize("scenario", list(EXPECTED))
 def test_scenario_gets_exactly_its_score(graded, scenario):
     course, results, _ = graded
-    if scenario not in results:
-        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
     status, score, flagged = EXPECTED[scenario]
     r = results[scenario]
     assert (r.status, r.auto, bool(r.flags)) == (status, score, flagged), (r.message, r.tests, r.flags)
@@ -204,7 +204,7 @@ def test_flags_and_repairs_say_what_happened(graded):
     # The memory cgroup's OOM killer (or, without one, RLIMIT_AS) stops the bomb; on a loaded
     # machine filling the memory can outlast the cell timeout first. Either way it is cell 3.
     bomb = results["memory-bomb"].message
-    if sandbox.can_isolate() and sandbox.cgroup_root():  # with RLIMIT_AS it is a MemoryError in the cell
+    if sandbox.cgroup_root():  # with RLIMIT_AS it is a MemoryError in the cell
         assert bomb.startswith("cell 3:") and ("the kernel died" in bomb or "longer than" in bomb), bomb
     assert "longer than 15 s" in results["infinite-loop-ignoring-interrupts"].message
 
@@ -226,8 +226,6 @@ def test_gradebook_holds_only_what_the_grader_observed(graded):
 
 @pytest.mark.e2e
 def test_student_code_cannot_see_source_or_other_students(graded):
-    if not sandbox.can_isolate():
-        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
     course, _, _ = graded
     text = _outputs(course, "reads-source-and-others")
     assert "search done" in text and "STOLEN" not in text
@@ -235,13 +233,35 @@ def test_student_code_cannot_see_source_or_other_students(graded):
 
 @pytest.mark.e2e
 def test_nothing_student_code_wrote_outlives_its_run(graded):
-    if not sandbox.can_isolate():
-        pytest.skip("needs the namespace sandbox (grader running as root on Linux)")
     course, _, _ = graded
     assert "wrote" not in _outputs(course, "writes-outside").replace("wrote /tmp", "").replace(
         "wrote /var/tmp", "").replace("wrote /dev/shm", "").replace(f"wrote {Path('~').expanduser()}", "")
     for target in OUTSIDE_TARGETS:
         assert not target.exists(), f"{target} outlived the sandbox"
+
+
+@pytest.mark.e2e
+def test_no_process_outlives_its_sandbox(graded):
+    """leaves-a-daemon double-forks into a session of its own (`sleep 424242`); the sandbox's PID
+    namespace ends with its kernel, and the daemon with it."""
+    course, _, _ = graded
+    assert "daemon started" in _outputs(course, "leaves-a-daemon"), "the attack did not run"
+    left = [p.info["pid"] for p in psutil.process_iter(["pid", "cmdline"])
+            if "424242" in " ".join(p.info["cmdline"] or [])]
+    assert not left, f"the daemon outlived its sandbox: {left}"
+
+
+@pytest.mark.e2e
+def test_the_disk_quota_holds(graded):
+    """fills-the-disk writes 8 files of 255 MiB and more elsewhere: the job's tmpfs quota stops it."""
+    from grader.execute import Limits
+
+    course, _, limits = graded
+    text = _outputs(course, "fills-the-disk")
+    assert "No space left on device" in text, text
+    written = int(text.split("wrote ")[1].split(" MiB")[0]) * 2**20
+    assert limits.disk_bytes == Limits().disk_bytes == 2**30
+    assert limits.disk_bytes / 2 < written <= limits.disk_bytes + sandbox.SHM_BYTES
 
 
 @pytest.mark.e2e
@@ -345,4 +365,4 @@ def test_csv_lists_flags_repairs_and_isolation(graded):
     assert rows["monkeypatches-allclose"]["test_add"] == "0"
     assert "metadata restored" in rows["metadata-stripped"]["repairs"]
     assert rows["correct"]["integrity_flags"] == "" and rows["correct"]["repairs"] == ""
-    assert rows["correct"]["isolation"] == sandbox.isolation()
+    assert rows["correct"]["isolation"] == sandbox.isolation() and rows["correct"]["isolation"].startswith("bubblewrap")
