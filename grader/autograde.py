@@ -12,6 +12,7 @@ last graded is not graded again (`force=True` re-grades); its recorded result is
 """
 
 import csv
+import itertools
 import json
 import os
 import shutil
@@ -98,31 +99,45 @@ def _open_submission(course, ps_id, student):
         # nbgrader's own update_or_create_submission trips a harmless SQLAlchemy autoflush warning.
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(student)
-        if stamp.exists():
-            gb.update_or_create_submission(ps_id, student, timestamp=parse_utc(stamp.read_text().strip()))
+        timestamp = _timestamp(stamp)
+        if timestamp is not None:
+            gb.update_or_create_submission(ps_id, student, timestamp=timestamp)
         else:
             gb.update_or_create_submission(ps_id, student)
 
 
+def _timestamp(stamp):
+    """The submission time from timestamp.txt (nbgrader's format), or None: a link, a folder, a
+    huge file or text that is no time counts as no timestamp."""
+    if stamp.is_symlink() or not stamp.is_file() or stamp.stat().st_size > 200:
+        return None
+    try:
+        return parse_utc(stamp.read_text(errors="replace").strip())
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
 def _save(course, ps_id, student, executed_nb):
-    """Writes the grades (nbgrader's SaveAutoGrades) and the autograded folder."""
-    resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id,
-                              "student": student}}
-    SaveAutoGrades().preprocess(executed_nb, resources)
+    """Writes the autograded folder, then the grades (nbgrader's SaveAutoGrades): a folder that
+    cannot be written leaves the gradebook as it was."""
     dest = course.autograded_notebook(student, ps_id).parent
     if dest.exists():
         shutil.rmtree(dest)
     submitted = course.submitted_notebook(student, ps_id).parent
 
-    def skipped(folder, names):  # notebooks are written below; links a student made are not copied
+    def skipped(folder, names):  # notebooks are written below; links and special files are never copied
         return [n for n in names if n.endswith(".ipynb") or n == ".ipynb_checkpoints"
-                or os.path.islink(os.path.join(folder, n))]
+                or os.path.islink(os.path.join(folder, n))
+                or not (os.path.isfile(os.path.join(folder, n)) or os.path.isdir(os.path.join(folder, n)))]
 
     shutil.copytree(submitted, dest, ignore=skipped)
     for name, data in prepare.side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb").items():
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_bytes(data)
     notebooks.write(executed_nb, dest / f"{ps_id}.ipynb")
+    resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id,
+                              "student": student}}
+    SaveAutoGrades().preprocess(executed_nb, resources)
 
 
 def _collect(course, ps_id, outcome, limits):
@@ -158,13 +173,22 @@ def _cell_name(nb, index):
     return f"cell {index}" + (f" ({grade_id})" if grade_id else "")
 
 
-def _run_jobs(jobs, *, workers, scheduler, gpu, on_done):
-    """Runs run_job on every job: in this process for one worker, else on a Dask cluster."""
-    if not jobs:
+def _run_jobs(jobs, *, workers, scheduler, gpu, on_done, on_error):
+    """Runs run_job on every job of the iterable jobs: in this process for one worker, else on a
+    Dask cluster. Jobs are drawn from the iterable (prepared) only as workers are ready for them.
+    A job that raises or whose worker dies is retried once (Dask's retries=1); then
+    on_error(job, message) gets it, and the batch goes on."""
+    jobs = iter(jobs)
+    first = next(jobs, None)  # none to run (all unreadable or already graded): no cluster to start
+    if first is None:
         return
-    if scheduler is None and (workers <= 1 or len(jobs) == 1):
+    jobs = itertools.chain([first], jobs)
+    if scheduler is None and workers <= 1:
         for job in jobs:
-            on_done(run_job(job))
+            try:
+                on_done(run_job(job))
+            except Exception as error:  # noqa: BLE001 - run_job reports the student's failures itself
+                on_error(job, f"{type(error).__name__}: {error}")
         return
     import logging
 
@@ -172,16 +196,33 @@ def _run_jobs(jobs, *, workers, scheduler, gpu, on_done):
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=min(workers, len(jobs)), threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(scheduler or cluster)
+    # GPU runners are workers started with `--resources GPU=1`: jobs that need one go there.
+    resources = {"GPU": 1} if gpu else None
+    ahead = 2 * max(1, sum(client.nthreads().values()))  # jobs prepared ahead of the workers
+
+    def submit(job):
+        future = client.submit(run_job, job, key=f"grade-{job.ps_id}-{job.student}-{time.time_ns()}",
+                               resources=resources, retries=1, pure=False)
+        pending[future.key] = job
+        return future
+
     try:
-        # GPU runners are workers started with `--resources GPU=1`: jobs that need one go there.
-        resources = {"GPU": 1} if gpu else None
-        futures = [client.submit(run_job, job, key=f"grade-{job.ps_id}-{job.student}-{time.time_ns()}",
-                                 resources=resources, retries=1, pure=False) for job in jobs]
-        for future in as_completed(futures):
-            on_done(future.result())
+        pending = {}
+        running = as_completed([submit(job) for job in itertools.islice(jobs, ahead)])
+        for future in running:
+            job = pending.pop(future.key)
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a worker that died twice, or a job that raised twice
+                on_error(job, f"{type(error).__name__}: {error}")
+            else:
+                on_done(outcome)
+            for job in jobs:  # one finished: prepare and send the next
+                running.add(submit(job))
+                break
     finally:
         client.close()
         if cluster is not None:
@@ -242,28 +283,43 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     cells = notebooks.graded_cells(source_nb)
     max_auto = sum(points for _, points, kind in cells if kind == "autograded")
     release_nb = notebooks.read(course.release_notebook(ps_id))
-    results, jobs, keys, repairs = {}, [], {}, {}
-    for student in students:
-        start = time.monotonic()
-        try:
-            fixed, notes = prepare.load(course, ps_id, student, release_nb)
-        except prepare.Unreadable as error:
-            results[student] = Result(student, "unreadable", str(error), time.monotonic() - start)
-            continue
+    results, keys, repairs = {}, {}, {}
+    bar = tqdm(total=len(students), desc=f"autograde {ps_id}", unit="nb", disable=not progress)
+
+    def done(result):
+        results[result.student] = result
+        bar.set_postfix_str(result.student)
+        bar.update()
+
+    def prepared_jobs():
+        """Each submission's job, prepared when a worker is ready for it; a submission that cannot be
+        prepared gets its row here and costs nobody else anything."""
+        for student in students:
+            start = time.monotonic()
+            try:
+                job = _prepare(student, start)
+            except prepare.Unreadable as error:
+                done(Result(student, "unreadable", str(error), time.monotonic() - start))
+                continue
+            except Exception as error:  # noqa: BLE001 - any other damage: this row only
+                done(Result(student, "unreadable", f"could not read the submission ({type(error).__name__}: "
+                                                   f"{error})"[:300], time.monotonic() - start,
+                            repairs=repairs.get(student, [])))
+                continue
+            if job is not None:
+                yield job
+
+    def _prepare(student, start):
+        fixed, notes = prepare.load(course, ps_id, student, release_nb)
         keys[student] = prepare.submission_key(course, ps_id, student, smoke, limits)
         recorded = None if force else _recorded(course, ps_id, student, keys[student])
         if recorded:
-            results[student] = recorded
-            continue
+            done(recorded)
+            return None
         repairs[student] = notes + fixed.log + fixed.unplaced
-        try:
-            _open_submission(course, ps_id, student)
-            jobs.append(prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
-                                         data_dir=data_dir, source_nb=source_nb))
-        except Exception as error:  # noqa: BLE001 - nbgrader rejects some damaged notebooks
-            results[student] = Result(student, "failed", f"could not prepare the notebook: {error}"[:300],
-                                      time.monotonic() - start, repairs=repairs[student])
-    bar = tqdm(total=len(jobs), desc=f"autograde {ps_id}", unit="nb", disable=not progress)
+        _open_submission(course, ps_id, student)
+        return prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
+                                data_dir=data_dir, source_nb=source_nb)
 
     def on_done(outcome):
         try:
@@ -274,11 +330,14 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
                             outcome.seconds)
         if result.status in ("graded", "timeout"):
             _record(course, ps_id, result, keys[outcome.student])
-        results[outcome.student] = result
-        bar.set_postfix_str(outcome.student)
-        bar.update()
+        done(result)
 
-    _run_jobs(jobs, workers=workers, scheduler=scheduler, gpu=gpu, on_done=on_done)
+    def on_error(job, message):
+        done(Result(job.student, "failed", f"grading failed twice (the worker died or the job raised): "
+                                           f"{message}"[:300], repairs=repairs.get(job.student, [])))
+
+    _run_jobs(prepared_jobs(), workers=min(workers, len(students)), scheduler=scheduler, gpu=gpu,
+              on_done=on_done, on_error=on_error)
     bar.close()
     for result in results.values():
         result.max_auto = result.max_auto or max_auto  # an ungraded submission scores 0 out of the full total

@@ -9,8 +9,9 @@ checkpoint) and the instructor's non-notebook files from source/<ID>/, nothing e
 """
 
 import hashlib
-import re
 import json
+import os
+import re
 
 import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
@@ -71,27 +72,82 @@ class Unreadable(Exception):
     """The submission cannot be graded at all; the message says why, for the student."""
 
 
+# Bounds on what the coordinator reads, so that one upload cannot hold up the class: a notebook
+# larger than this, or with far more cells than its release, is refused before it is aligned
+# (grader/repair.py's alignment is quadratic in the number of cells).
+MAX_NOTEBOOK_BYTES = 64 * 2**20
+MAX_CELLS_FACTOR, MAX_CELLS_MIN = 10, 1000
+# Student ids that nbgrader, the gradebook, feedback and reports all handle (an id is a folder name).
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
+
+
+def student_id_problem(student):
+    """None for an id every tool handles; else why this folder name cannot be a student id."""
+    if STUDENT_ID.fullmatch(student):
+        return None
+    return (f"the folder name {student!r} cannot be a student id: use letters, digits and . _ @ + - only "
+            f"(nbgrader's feedback and the reports cannot handle other characters); rename the folder")
+
+
+def refused_entries(folder):
+    """Relative paths of the links and special files (FIFOs, sockets, devices) under folder,
+    found without following any link: their content is never read, copied or graded."""
+    refused, stack = [], [folder]
+    while stack:
+        current = stack.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    refused.append(os.path.relpath(entry.path, folder))
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif not entry.is_file(follow_symlinks=False):
+                    refused.append(os.path.relpath(entry.path, folder))
+    return sorted(refused)
+
+
 def load(course, ps_id, student, release_nb):
     """(repair.Repair, notes) for a student's submission; raises Unreadable."""
+    problem = student_id_problem(student)
+    if problem:
+        raise Unreadable(problem)
     folder = course.submitted_notebook(student, ps_id).parent
+    for path in (folder.parent, folder):
+        if path.is_symlink() or not path.is_dir():
+            raise Unreadable(f"{path.relative_to(course.root)} is a link or not a folder: links are never followed")
+    refused = refused_entries(folder)
     path, note = repair.find_notebook(folder, f"{ps_id}.ipynb")
     if path is None:
         raise Unreadable(note)
+    if path.is_symlink() or not path.is_file():
+        raise Unreadable(f"{path.name} is a {'link' if path.is_symlink() else 'folder or special file'}, "
+                         f"not a notebook file: links are never followed; upload the notebook itself")
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        raise Unreadable(f"the notebook is {size / 2**20:.0f} MiB, more than the {MAX_NOTEBOOK_BYTES >> 20} MiB "
+                         f"a notebook may be: clear its outputs (Edit > Clear all outputs) and resubmit")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise Unreadable("the notebook file is not text: it is not an .ipynb file, or it was damaged") from None
+    max_cells = max(MAX_CELLS_MIN, MAX_CELLS_FACTOR * len(release_nb.cells))
     try:
-        fixed = repair.repair(release_nb, text)
+        fixed = repair.repair(release_nb, text, max_cells=max_cells)
     except json.JSONDecodeError as error:
         raise Unreadable(f"the notebook file is not valid JSON (line {error.lineno}, column {error.colno}): "
                          f"it was damaged or cut off; download it again and resubmit") from None
+    except RecursionError:
+        raise Unreadable("the notebook file's JSON is nested too deeply to be a notebook") from None
     except ValueError as error:
         raise Unreadable(str(error)) from None
     if fixed.evidence < 0.25:
         raise Unreadable("none of this problem set's answer cells is in the notebook: "
                          "it is not this problem set's notebook")
-    return fixed, [note] if note else []
+    notes = [note] if note else []
+    if refused:
+        notes.append(f"not read: {', '.join(refused[:5])}{' ...' if len(refused) > 5 else ''} "
+                     f"(links and special files are never followed; upload the files themselves)")
+    return fixed, notes
 
 
 def make_job(course, ps_id, student, repaired_nb, *, smoke, limits, data_dir="", source_nb=None):

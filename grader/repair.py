@@ -24,6 +24,7 @@ counterpart is reported as "no answer found", and is graded as the blank stub.
 
 import copy
 import json
+import os
 from dataclasses import dataclass, field
 
 import nbformat
@@ -58,11 +59,15 @@ def _overlap(a, b):
     return len(a & b) / len(a | b)
 
 
-def load_cells(text):
-    """The cells of a notebook's JSON text, leniently: missing keys and bad ids are tolerated."""
+def load_cells(text, max_cells=None):
+    """The cells of a notebook's JSON text, leniently: missing keys and bad ids are tolerated.
+    ValueError when it is not a notebook, or has more than max_cells cells."""
     data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise ValueError("the file is JSON but has no list of cells: it is not a Jupyter notebook")
+    if max_cells is not None and len(data["cells"]) > max_cells:
+        raise ValueError(f"the notebook has {len(data['cells']):,} cells, far more than this problem set's "
+                         f"notebook (at most {max_cells:,} are graded): remove the empty or pasted cells")
     cells = []
     for raw in data["cells"]:
         if not isinstance(raw, dict):
@@ -80,7 +85,8 @@ class _Cell:
         self.source = _source(cell)
         meta = cell.get("metadata", {}) if isinstance(cell, dict) else cell.metadata
         nbgrader = meta.get("nbgrader", {}) if isinstance(meta.get("nbgrader", {}), dict) else {}
-        self.grade_id = nbgrader.get("grade_id")
+        grade_id = nbgrader.get("grade_id")
+        self.grade_id = grade_id if isinstance(grade_id, str) else None  # a list or dict is no id
         self.solution = bool(nbgrader.get("solution"))
         self.locked = bool(nbgrader.get("locked")) or (bool(nbgrader.get("grade")) and not self.solution)
         self.lines = _lines(self.source)
@@ -162,10 +168,10 @@ def _describe(cell):
     return cell.grade_id or f"cell {cell.index + 1}"
 
 
-def repair(release_nb, submission_text):
+def repair(release_nb, submission_text, max_cells=None):
     """Repair of one submission: the release notebook with the student's answers in it."""
     release_cells = [_Cell(i, c) for i, c in enumerate(release_nb.cells)]
-    student_cells = [_Cell(j, c) for j, c in enumerate(load_cells(submission_text))]
+    student_cells = [_Cell(j, c) for j, c in enumerate(load_cells(submission_text, max_cells))]
     matches, moved = align(release_cells, student_cells)
     result = Repair(copy.deepcopy(release_nb))
     found = [ri for ri, sj in matches.items() if (release_cells[ri].grade_id and release_cells[ri].grade_id
@@ -232,9 +238,9 @@ def find_notebook(folder, expected_name):
     """(path, note) of the submitted notebook: the expected file or, when it was renamed, the
     only other notebook in the folder. (None, reason) when there is none or it is ambiguous."""
     expected = folder / expected_name
-    if expected.exists():
+    if os.path.lexists(expected):  # a link or a folder is found here, and refused by the caller
         return expected, ""
-    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
     if len(others) == 1:
         return others[0], f"the notebook was named {others[0].name!r} instead of {expected_name!r}; graded it"
     if not others:

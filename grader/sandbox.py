@@ -256,6 +256,14 @@ def bwrap_args(spec, argv, sources=None):
             args += ["--symlink", os.readlink(host), host]
         elif os.path.isdir(host):
             args += ["--ro-bind", host, host]
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    if spec["gpu"]:
+        for device in sorted(glob.glob("/dev/nvidia*")):
+            args += ["--dev-bind", device, device]
+    args += ["--remount-ro", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+             "--size", str(limits["disk_bytes"]), "--tmpfs", TMP, "--dir", WORK,
+             "--size", str(2**20), "--tmpfs", IPC]
+    # After /tmp's tmpfs, so that a folder under /tmp (the PyTorch-free shim, a dataset) is not covered.
     for path in sorted(set(spec["keep_ro"]), key=len):
         if os.path.isdir(path):
             args += ["--ro-bind", sources.get(path, path), path]
@@ -264,13 +272,6 @@ def bwrap_args(spec, argv, sources=None):
             args += ["--size", "4096", "--tmpfs", path, "--remount-ro", path]
         elif os.path.isfile(path):
             args += ["--ro-bind", "/dev/null", path]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    if spec["gpu"]:
-        for device in sorted(glob.glob("/dev/nvidia*")):
-            args += ["--dev-bind", device, device]
-    args += ["--remount-ro", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
-             "--size", str(limits["disk_bytes"]), "--tmpfs", TMP, "--dir", WORK,
-             "--size", str(2**20), "--tmpfs", IPC]
     for inside, host in sorted(spec["files"].items()):
         args += ["--dir", os.path.dirname(inside), "--perms", "0644", "--file", _fd(host), inside]
     args += ["--remount-ro", "/", "--chdir", WORK]
