@@ -29,7 +29,7 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from grader import notebooks, prepare
+from grader import inert, notebooks, prepare
 from grader.execute import Limits, run_job
 from grader.gradebook import course_config, course_id, submission_scores
 
@@ -134,6 +134,7 @@ def _save(course, ps_id, student, executed_nb):
     for name, data in prepare.side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb").items():
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_bytes(data)
+    inert.neutralise(executed_nb)  # feedback and the formgrader render it in the instructor's browser
     notebooks.write(executed_nb, dest / f"{ps_id}.ipynb")
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id,
                               "student": student}}

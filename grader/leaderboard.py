@@ -137,7 +137,7 @@ def plot(course, ps_id, entries, anonymous=False):
     for bar, e in zip(bars, ranked):
         ax.text(bar.get_width() + 0.005, bar.get_y() + bar.get_height() / 2,
                 f"{e.accuracy:.3f}  ({e.tiers} tier{'s' if e.tiers != 1 else ''})", va="center", fontsize=8)
-    ax.set_yticks(range(len(ranked)), names, fontsize=8)
+    ax.set_yticks(range(len(ranked)), [notebooks.plot_label(name) for name in names], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.15)
     ax.set_xlabel("test accuracy measured by the grader")

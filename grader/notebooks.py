@@ -155,3 +155,8 @@ def run_cells(nb, grade_ids, namespace=None):
         code = compile(strip_markers(cells[gid].source), f"<cell {gid}>", "exec")
         exec(code, namespace)  # noqa: S102 (instructor's own notebook)
     return namespace
+
+
+def plot_label(text):
+    """text as a matplotlib label shows it: a student id such as `$\\x$` is not parsed as maths."""
+    return str(text).replace("$", r"\$")

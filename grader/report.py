@@ -162,7 +162,7 @@ def timing_png(ps_id, rows):
     startup = [float(r.get("startup_seconds") or 0) for r in ordered]
     ax.barh(range(len(ordered)), seconds, color="#dd8452", label="total")
     ax.barh(range(len(ordered)), startup, color="#8172b3", label="kernel start-up")
-    ax.set_yticks(range(len(ordered)), [r["student_id"] for r in ordered], fontsize=8)
+    ax.set_yticks(range(len(ordered)), [notebooks.plot_label(r["student_id"]) for r in ordered], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("seconds to grade the notebook")
     ax.legend(loc="lower right", fontsize=8)

@@ -165,3 +165,22 @@ class _KillsTheWorker:
     @property
     def sandbox(self):
         os._exit(3)
+
+
+@pytest.mark.e2e
+def test_report_and_feedback_work_for_the_whole_class(graded):
+    """`grader report` draws every row (an id like `$\\undefinedcommand$` is not maths), and
+    nbgrader's feedback runs for every student the gradebook holds: odd ids never reach it."""
+    import html
+
+    from grader.course import run_nbgrader
+    from grader.report import write_report
+
+    course, results, _ = graded
+    write_csv(course, TINY, list(results.values()))
+    page = write_report(course, TINY).read_text()
+    assert "$\\undefinedcommand$" in html.unescape(page)
+    proc = run_nbgrader(course, ["generate_feedback", TINY, "--force"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    graded_ids = [s for s, r in results.items() if r.status == "graded"]
+    assert all(course.feedback_html(s, TINY).exists() for s in graded_ids)

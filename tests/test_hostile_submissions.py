@@ -68,6 +68,7 @@ EXPECTED = {
     "reseeds": ("graded", 5, False),
     "writes-outside": ("graded", 5, False),
     "kills-other-processes": ("graded", 5, False),
+    "displays-active-content": ("graded", 5, False),  # scripts in outputs and a markdown answer: made inert
     "leaves-a-daemon": ("graded", 5, False),          # and the daemon dies with the sandbox
     "fills-the-disk": ("graded", 5, False),           # stopped at the job's disk quota, and nothing is left
     # verdicts out of the student's reach: every test is decided by the judge, outside the kernel
@@ -349,6 +350,45 @@ def test_feedback_shows_messages_but_not_hidden_tests(graded):
     assert "hidden tests ran here" in html
     autograded = course.autograded_notebook("wrong-mean-square", PS).read_text()
     assert "default_rng" in autograded, "instructors still see the hidden tests"
+
+
+@pytest.mark.e2e
+def test_student_scripts_never_reach_an_instructors_browser(graded):
+    """displays-active-content shows HTML with a script and an onerror handler, JavaScript and an
+    SVG with a script, and writes a markdown answer with both: none of them survives into the
+    autograded notebook that feedback and the formgrader render, nor into the feedback page."""
+    from grader.course import run_nbgrader
+
+    course, _, _ = graded
+    submitted = (course.submitted_notebook("displays-active-content", PS)).read_text()
+    assert "pwned-by-markdown" in submitted, "the attack is in the submission"
+    proc = run_nbgrader(course, ["generate_feedback", PS, "--student", "displays-active-content", "--force"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    nb = notebooks.read(course.autograded_notebook("displays-active-content", PS))
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            assert not {"application/javascript", "image/svg+xml"} & set(output.get("data", {}))
+            html = output.get("data", {}).get("text/html", "")
+            assert "pwned" not in _scripts(html) + _active_handlers(html), html
+        if cell.cell_type == "markdown":
+            assert "pwned" not in _scripts(cell.source) + _active_handlers(cell.source), cell.source
+    assert "pwned-by-markdown" in notebooks.cells_by_grade_id(nb)["why"].source, "the answer's text is kept"
+    page = course.feedback_html("displays-active-content", PS).read_text()
+    assert "pwned" not in _scripts(page) + _active_handlers(page)
+    html = course.feedback_html("displays-active-content", PS).read_text()
+    assert "<b>bold</b>" in html, "inert HTML is still shown"
+
+
+def _scripts(html):
+    """The text of every real <script> element of an HTML page (not escaped ones)."""
+    import re
+    return " ".join(re.findall(r"<script[^>]*>(.*?)</script>", html, re.S))
+
+
+def _active_handlers(html):
+    """The value of every real on...= attribute of a real tag."""
+    import re
+    return " ".join(re.findall(r"<[a-zA-Z][^<>]*\son\w+\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", html))
 
 
 @pytest.mark.e2e
