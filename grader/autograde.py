@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 import nbformat
 import psutil
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import SaveAutoGrades
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
@@ -43,6 +43,7 @@ class Result:
     auto: float = 0.0
     max_auto: float = 0.0
     manual_max: float = 0.0
+    late_penalty: float = 0.0                     # nbgrader's late-submission plugin, as configured
     tests: dict = field(default_factory=dict)
     startup_seconds: float = 0.0
     isolation: str = ""
@@ -136,9 +137,13 @@ def _save(course, ps_id, student, executed_nb):
         (dest / name).write_bytes(data)
     inert.neutralise(executed_nb)  # feedback and the formgrader render it in the instructor's browser
     notebooks.write(executed_nb, dest / f"{ps_id}.ipynb")
+    # Only a graded submission reaches the gradebook: an unreadable or failed one leaves it as it was.
+    _open_submission(course, ps_id, student)
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id,
                               "student": student}}
-    SaveAutoGrades().preprocess(executed_nb, resources)
+    config = course_config(course)  # as `nbgrader autograde` does: the course's settings, late penalties included
+    SaveAutoGrades(config=config).preprocess(executed_nb, resources)
+    AssignLatePenalties(config=config).preprocess(executed_nb, resources)
 
 
 def _collect(course, ps_id, outcome, limits):
@@ -163,8 +168,10 @@ def _collect(course, ps_id, outcome, limits):
                      f"{len(not_run)} cells did not run and their tests score zero")
     elif not_run:
         notes.append(f"{len(not_run)} cells did not run (too many crashes)")
+    if scores["late_penalty"]:
+        notes.append(f"late: a penalty of {scores['late_penalty']:g} points (nbgrader's late-submission plugin)")
     return Result(outcome.student, status, "; ".join(notes), outcome.seconds, scores["auto"],
-                  scores["max_auto"], scores["manual_max"], scores["tests"],
+                  scores["max_auto"], scores["manual_max"], scores["late_penalty"], scores["tests"],
                   outcome.startup_seconds, outcome.isolation, worker=outcome.worker, flags=flags,
                   judge_seconds=outcome.judge_seconds, numpy_only_seconds=outcome.numpy_only_seconds)
 
@@ -312,13 +319,12 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
 
     def _prepare(student, start):
         fixed, notes = prepare.load(course, ps_id, student, release_nb)
-        keys[student] = prepare.submission_key(course, ps_id, student, smoke, limits)
+        keys[student] = prepare.submission_key(course, ps_id, student, smoke, limits, data_dir)
         recorded = None if force else _recorded(course, ps_id, student, keys[student])
         if recorded:
             done(recorded)
             return None
         repairs[student] = notes + fixed.log + fixed.unplaced
-        _open_submission(course, ps_id, student)
         return prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
                                 data_dir=data_dir, source_nb=source_nb)
 
@@ -353,13 +359,13 @@ def write_csv(course, ps_id, results):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student_id", "status", "autograded_score", "autograded_max",
+        writer.writerow(["student_id", "status", "autograded_score", "autograded_max", "late_penalty",
                          "manual_points_pending", "seconds", "startup_seconds", "integrity_flags", "repairs",
                          "message", "isolation"] + [gid for gid, _, _ in cells])
         max_auto = sum(points for _, points, kind in cells if kind == "autograded")
         manual = sum(points for _, points, kind in cells if kind == "manual")
         for r in results:
-            writer.writerow([r.student, r.status, f"{r.auto:g}", f"{max_auto:g}", f"{manual:g}",
+            writer.writerow([r.student, r.status, f"{r.auto:g}", f"{max_auto:g}", f"{r.late_penalty:g}", f"{manual:g}",
                              f"{r.seconds:.1f}", f"{r.startup_seconds:.1f}", " | ".join(r.flags),
                              " | ".join(r.repairs), r.message, r.isolation]
                             + [f"{r.tests.get(gid, 0.0):g}" for gid, _, _ in cells])

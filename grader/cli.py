@@ -65,7 +65,7 @@ def cmd_autograde(args):
 
 
 def cmd_leaderboard(args):
-    from grader.leaderboard import format_table, has_competition, leaderboard
+    from grader.leaderboard import format_table, has_competition, leaderboard, namer
 
     course = Course(args.root)
     (ps_id,) = course.resolve_ids([args.id])
@@ -76,7 +76,7 @@ def cmd_leaderboard(args):
     if not entries:
         print(f"no submissions found under submitted/*/{ps_id}")
         return 1
-    print(format_table(entries, anonymous=args.anonymous))
+    print(format_table(entries, namer(course, args.anonymous)))
     print(f"\nleaderboard written to {csv_path.relative_to(course.root)} and {png_path.relative_to(course.root)}")
     return 0
 

@@ -22,7 +22,8 @@ def submission_scores(course, ps_id, student):
     """Scores of one graded submission, or None when the gradebook has none.
 
     Returns {"auto": points from autograded tests, "max_auto": their maximum,
-             "manual_max": points awaiting a human, "tests": {grade_id: score}}.
+             "manual_max": points awaiting a human, "late_penalty": points taken off for lateness,
+             "tests": {grade_id: score}}.
     """
     if course.db_url.startswith("sqlite:") and not course.db_path.exists():
         return None  # nothing graded yet; opening it would create an empty gradebook
@@ -34,4 +35,4 @@ def submission_scores(course, ps_id, student):
         tests = {g.name: float(g.score or 0.0) for g in nb.grades}
         manual_max = sum(float(g.max_score) for g in nb.grades if g.cell_type == "markdown")
         return {"auto": float(nb.code_score), "max_auto": float(nb.max_code_score),
-                "manual_max": manual_max, "tests": tests}
+                "manual_max": manual_max, "late_penalty": float(nb.late_submission_penalty or 0.0), "tests": tests}

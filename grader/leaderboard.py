@@ -10,7 +10,10 @@ grades/<ID>-leaderboard.png.
 
 import csv
 import hashlib
+import hmac
+import os
 import re
+import secrets
 from dataclasses import dataclass
 
 from grader import notebooks
@@ -57,9 +60,30 @@ def measured_accuracy(nb):
     return float(found[-1]) if found else None
 
 
-def pseudonym(student):
-    """A stable alias for showing a leaderboard to the class without names."""
-    return "entrant-" + hashlib.sha256(student.encode()).hexdigest()[:6]
+def course_secret(course):
+    """This course's random secret, made on first use and readable by its owner only
+    (<course>/.grader/secret; keep it out of version control and never share it)."""
+    path = course.root / ".grader" / "secret"
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def pseudonym(student, secret):
+    """A stable alias for showing a leaderboard to the class without names: an HMAC of the id
+    under the course's secret, so that hashing the class list does not reveal who is who."""
+    return "entrant-" + hmac.new(secret, student.encode(), hashlib.sha256).hexdigest()[:8]
+
+
+def namer(course, anonymous):
+    """The function that names a student on the leaderboard: the id, or its pseudonym."""
+    if not anonymous:
+        return str
+    secret = course_secret(course)
+    return lambda student: pseudonym(student, secret)
 
 
 def collect(course, ps_id, students=None):
@@ -100,19 +124,19 @@ def ranks(entries):
     return out
 
 
-def table(entries, anonymous=False):
-    """(header, rows) of the ranking, as the CSV and the class report show it."""
+def table(entries, name=str):
+    """(header, rows) of the ranking, as the CSV and the class report show it; name: see namer."""
     header = ["rank", "student_id", "test_accuracy", "tiers_reached", "tier_points", "note"]
-    rows = [["" if rank is None else rank, pseudonym(e.student) if anonymous else e.student,
+    rows = [["" if rank is None else rank, name(e.student),
              "" if e.accuracy is None else f"{e.accuracy:.4f}", e.tiers, f"{e.points:g}", e.note]
             for rank, e in zip(ranks(entries), entries)]
     return header, rows
 
 
-def write_csv(course, ps_id, entries, anonymous=False):
+def write_csv(course, ps_id, entries, name=str):
     path = course.root / "grades" / f"{ps_id}-leaderboard.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    header, rows = table(entries, anonymous)
+    header, rows = table(entries, name)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
@@ -120,7 +144,7 @@ def write_csv(course, ps_id, entries, anonymous=False):
     return path
 
 
-def plot(course, ps_id, entries, anonymous=False):
+def plot(course, ps_id, entries, name=str):
     """A horizontal bar per student with an accuracy, best at the top, coloured by tiers reached."""
     import matplotlib
 
@@ -128,7 +152,7 @@ def plot(course, ps_id, entries, anonymous=False):
     import matplotlib.pyplot as plt
 
     ranked = [e for e in entries if e.accuracy is not None]
-    names = [pseudonym(e.student) if anonymous else e.student for e in ranked]
+    names = [name(e.student) for e in ranked]
     max_tiers = len(tier_cells(course, ps_id))
     colours = plt.get_cmap("viridis")
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * max(len(ranked), 1)))
@@ -151,14 +175,14 @@ def plot(course, ps_id, entries, anonymous=False):
     return path
 
 
-def format_table(entries, anonymous=False):
-    width = max([len("student")] + [len(pseudonym(e.student) if anonymous else e.student) for e in entries])
+def format_table(entries, name=str):
+    width = max([len("student")] + [len(name(e.student)) for e in entries])
     lines = [f"{'rank':>4}  {'student':<{width}}  {'accuracy':>8}  {'tiers':>5}  {'points':>6}  note",
              "-" * (width + 42)]
     for rank, e in zip(ranks(entries), entries):
-        name = pseudonym(e.student) if anonymous else e.student
+        shown = name(e.student)
         accuracy = "-" if e.accuracy is None else f"{e.accuracy:.4f}"
-        lines.append(f"{'' if rank is None else rank:>4}  {name:<{width}}  {accuracy:>8}  {e.tiers:>5}  "
+        lines.append(f"{'' if rank is None else rank:>4}  {shown:<{width}}  {accuracy:>8}  {e.tiers:>5}  "
                      f"{e.points:>6g}  {e.note}")
     return "\n".join(lines)
 
@@ -166,4 +190,5 @@ def format_table(entries, anonymous=False):
 def leaderboard(course, ps_id, students=None, anonymous=False):
     """Collects, writes the CSV and the plot; returns (entries, csv path, png path)."""
     entries = collect(course, ps_id, students)
-    return entries, write_csv(course, ps_id, entries, anonymous), plot(course, ps_id, entries, anonymous)
+    name = namer(course, anonymous)
+    return entries, write_csv(course, ps_id, entries, name), plot(course, ps_id, entries, name)

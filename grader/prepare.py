@@ -8,16 +8,19 @@ Next to the notebook the job carries the submission's other files (such as the p
 checkpoint) and the instructor's non-notebook files from source/<ID>/, nothing else.
 """
 
+import dataclasses
 import hashlib
 import json
 import os
 import re
+from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
                                     OverwriteKernelspec)
 
-from grader import notebooks, repair
+from grader import __version__, notebooks, repair
+from grader.gradebook import course_config
 from grader.judge import slicing
 from grader.execute import Job
 
@@ -34,8 +37,9 @@ DATA_SUFFIXES = {".pt", ".pth", ".npy", ".npz", ".csv", ".txt", ".json", ".png",
 def sanitize(course, ps_id, nb):
     """nbgrader's sanitizing steps on a submitted notebook; returns the notebook to execute."""
     resources = {"nbgrader": {"db_url": course.db_url, "assignment": ps_id, "notebook": ps_id}}
-    for preprocessor in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
-                         CheckCellMetadata()):
+    config = course_config(course)  # nbgrader's preprocessors get the course's settings
+    for preprocessor in (ClearOutput(config=config), DeduplicateIds(config=config), OverwriteKernelspec(config=config),
+                         OverwriteCells(config=config), CheckCellMetadata(config=config)):
         nb, resources = preprocessor.preprocess(nb, resources)
     return nb
 
@@ -45,9 +49,9 @@ def side_files(folder, skip_notebook):
     files = {}
     if not folder.is_dir():
         return files
-    for path in sorted(folder.rglob("*")):
+    for path in regular_files(folder):  # never through a link: a student's folder may hold any
         relative = path.relative_to(folder).as_posix()
-        if (path.is_symlink() or not path.is_file() or relative == skip_notebook
+        if (relative == skip_notebook
                 or relative in SKIPPED_FILES or path.suffix.lower() not in DATA_SUFFIXES
                 or any(part.startswith(".") for part in relative.split("/"))
                 or path.stat().st_size > MAX_FILE_BYTES):
@@ -56,16 +60,47 @@ def side_files(folder, skip_notebook):
     return files
 
 
-def submission_key(course, ps_id, student, smoke, limits):
-    """A hash of everything that decides a grade: the submission, the source notebook, the mode."""
+def submission_key(course, ps_id, student, smoke, limits, data_dir=""):
+    """A hash of every input that can change a grade: the submission's files, the source and
+    release notebooks, the instructor's side files, nbgrader_config.py (timeouts, late penalties),
+    the due date in the gradebook, the mode, every limit, the dataset folder and the grader's
+    version. A batch re-grades a submission only when its key changed (or with --force)."""
     digest = hashlib.sha256()
-    digest.update(course.source_notebook(ps_id).read_bytes())
+
+    def add(label, data):
+        digest.update(label.encode() + b"\0" + (data if isinstance(data, bytes) else str(data).encode()) + b"\0")
+
+    add("source", course.source_notebook(ps_id).read_bytes())
+    add("release", course.release_notebook(ps_id).read_bytes())
+    for name, data in sorted(side_files(course.source_notebook(ps_id).parent, f"{ps_id}.ipynb").items()):
+        add(f"side:{name}", data)
+    config = course.root / "nbgrader_config.py"
+    add("config", config.read_bytes() if config.exists() else b"")
+    add("duedate", _duedate(course, ps_id))
     folder = course.submitted_notebook(student, ps_id).parent
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
-    digest.update(json.dumps({"smoke": smoke, "cell_timeout_s": limits.cell_timeout_s}).encode())
+    for path in regular_files(folder):
+        file_digest = hashlib.sha256()
+        with open(path, "rb") as f:  # in chunks: a huge file costs time, not memory
+            for chunk in iter(lambda: f.read(2**20), b""):
+                file_digest.update(chunk)
+        add(f"submitted:{path.relative_to(folder).as_posix()}", file_digest.digest())
+    add("settings", json.dumps({"smoke": smoke, "limits": dataclasses.asdict(limits), "data_dir": data_dir,
+                                "grader": __version__}, sort_keys=True))
     return digest.hexdigest()
+
+
+def _duedate(course, ps_id):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from grader.gradebook import course_id
+
+    if course.db_url.startswith("sqlite:") and not course.db_path.exists():
+        return ""
+    with Gradebook(course.db_url, course_id(course)) as gb:
+        try:
+            return str(gb.find_assignment(ps_id).duedate or "")
+        except MissingEntry:
+            return ""
 
 
 class Unreadable(Exception):
@@ -104,6 +139,15 @@ def refused_entries(folder):
                 elif not entry.is_file(follow_symlinks=False):
                     refused.append(os.path.relpath(entry.path, folder))
     return sorted(refused)
+
+
+def regular_files(folder):
+    """The regular files under folder, sorted, found without following links."""
+    found = []
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        found += [Path(current) / name for name in files
+                  if not os.path.islink(os.path.join(current, name)) and os.path.isfile(os.path.join(current, name))]
+    return sorted(found)
 
 
 def load(course, ps_id, student, release_nb):

@@ -130,3 +130,62 @@ def test_kill_tree_reaches_descendants_in_their_own_session():
     kill_tree(parent.pid)
     parent.wait(timeout=10)
     assert not grandchild.is_running() or grandchild.status() == psutil.STATUS_ZOMBIE
+
+
+@pytest.mark.e2e
+def test_late_penalties_follow_the_course_settings(tmp_path):
+    """grader autograde applies the late-submission plugin of nbgrader_config.py, as `nbgrader
+    autograde` does; the CSV, the gradebook and `grader export` agree on the penalty."""
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import parse_utc
+
+    from grader.cli import main
+    from grader.gradebook import course_id
+    from tests.conftest import TINY, submit_scenario, tiny_course
+
+    course = tiny_course(tmp_path / "course", extra_config='\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    with Gradebook(course.db_url, course_id(course)) as gb:
+        gb.update_or_create_assignment(TINY, duedate=parse_utc("2026-03-01 12:00:00 UTC"))
+    for student, stamp in [("punctual", "2026-03-01 11:59:00 UTC"), ("late", "2026-03-01 12:05:00 UTC")]:
+        submit_scenario(course, "correct", student)
+        (course.submitted_notebook(student, TINY).parent / "timestamp.txt").write_text(stamp)
+    results = {r.student: r for r in grade_batch(course, TINY, workers=1, progress=False)}
+    assert (results["punctual"].auto, results["punctual"].late_penalty) == (5, 0)
+    assert (results["late"].auto, results["late"].late_penalty) == (5, 5) and "late" in results["late"].message
+    rows = {r["student_id"]: r for r in csv.DictReader(open(write_csv(course, TINY, list(results.values()))))}
+    assert rows["late"]["late_penalty"] == "5" and rows["punctual"]["late_penalty"] == "0"
+    assert main(["--root", str(course.root), "export", "--to", "grades/lms.csv"]) == 0
+    exported = {r["student_id"]: r for r in csv.DictReader(open(course.root / "grades" / "lms.csv"))}
+    assert exported["late"][TINY] == "0" and exported["punctual"][TINY] == "5"
+
+
+@pytest.mark.e2e
+def test_the_resume_key_covers_every_input_of_a_grade(tmp_path):
+    from dataclasses import replace
+
+    from grader.execute import Limits
+    from grader.prepare import submission_key
+    from tests.conftest import TINY, submit_scenario, tiny_course
+
+    course = tiny_course(tmp_path / "course")
+    submit_scenario(course, "correct", "s")
+    limits = Limits()
+    key = submission_key(course, TINY, "s", False, limits)
+    assert key == submission_key(course, TINY, "s", False, Limits())
+    changed = [submission_key(course, TINY, "s", True, limits),
+               submission_key(course, TINY, "s", False, replace(limits, memory_bytes=2**30)),
+               submission_key(course, TINY, "s", False, replace(limits, disk_bytes=2**29)),
+               submission_key(course, TINY, "s", False, limits, data_dir="/data")]
+    (course.source_notebook(TINY).parent / "weights.npy").write_bytes(b"instructor's side file")
+    changed.append(submission_key(course, TINY, "s", False, limits))
+    config = course.root / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.Execute.timeout = 7\n")
+    changed.append(submission_key(course, TINY, "s", False, limits))
+    import grader.prepare
+    version = grader.prepare.__version__
+    grader.prepare.__version__ = version + ".next"
+    try:
+        changed.append(submission_key(course, TINY, "s", False, limits))
+    finally:
+        grader.prepare.__version__ = version
+    assert len({key, *changed}) == len(changed) + 1

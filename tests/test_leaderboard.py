@@ -1,6 +1,7 @@
 """`grader leaderboard`: reading the measured accuracy, ranking, and the files it writes."""
 
 import csv
+import hashlib
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -49,10 +50,19 @@ def test_equal_accuracies_share_a_rank_and_missing_ones_have_none():
     assert leaderboard.ranks(entries) == [1, 2, 2, 4, None]
 
 
-def test_pseudonyms_are_stable_and_hide_the_id():
-    alias = leaderboard.pseudonym("s123456")
-    assert alias == leaderboard.pseudonym("s123456") != leaderboard.pseudonym("s123457")
+def test_pseudonyms_are_stable_and_hide_the_id(tmp_path):
+    from grader.course import Course
+
+    course, other = Course(tmp_path / "a"), Course(tmp_path / "b")
+    name = leaderboard.namer(course, anonymous=True)
+    alias = name("s123456")
+    assert alias == leaderboard.namer(course, anonymous=True)("s123456") != name("s123457")
     assert "s123456" not in alias
+    # Not a hash of the id: knowing the class list and the code does not reveal who is who.
+    digest = hashlib.sha256(b"s123456").hexdigest()
+    assert alias.split("-")[1] not in digest and leaderboard.namer(other, anonymous=True)("s123456") != alias
+    secret = course.root / ".grader" / "secret"
+    assert secret.stat().st_mode & 0o077 == 0, "the secret is readable by its owner only"
 
 
 @pytest.fixture
@@ -85,10 +95,10 @@ def test_leaderboard_ranks_the_class_and_writes_csv_and_plot(graded_class):
 
 def test_anonymous_leaderboard_shows_no_student_id(graded_class):
     entries, csv_path, _ = leaderboard.leaderboard(graded_class, PS2, anonymous=True)
-    text = csv_path.read_text() + leaderboard.format_table(entries, anonymous=True)
+    text = csv_path.read_text() + leaderboard.format_table(entries, leaderboard.namer(graded_class, anonymous=True))
     for student in ("ana", "ben", "cai", "dev"):
         assert student not in text
-    assert leaderboard.pseudonym("ben") in text
+    assert leaderboard.namer(graded_class, anonymous=True)("ben") in text
 
 
 def test_cli_leaderboard(graded_class, capsys):
