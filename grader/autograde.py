@@ -204,8 +204,10 @@ def _run_jobs(jobs, *, workers, scheduler, gpu, on_done, on_error):
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+        # With --gpu, one worker per local GPU, each declaring it (run_job picks its device).
+        gpus = {"n_workers": min(workers, local_gpu_count()), "resources": {"GPU": 1}} if gpu else {}
+        cluster = LocalCluster(**{"n_workers": workers, "threads_per_worker": 1, "processes": True, "memory_limit": 0,
+                                  "dashboard_address": None, "silence_logs": logging.ERROR, **gpus})
     client = Client(scheduler or cluster)
     # GPU runners are workers started with `--resources GPU=1`: jobs that need one go there.
     resources = {"GPU": 1} if gpu else None
@@ -267,6 +269,16 @@ def sandbox_for_own_code(what):
     return problem is None
 
 
+def local_gpu_count():
+    """The NVIDIA GPUs of this machine, as `nvidia-smi -L` lists them (0 without the tool)."""
+    import subprocess
+    try:
+        listing = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return 0
+    return sum(line.startswith("GPU ") for line in listing.splitlines())
+
+
 def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, workers=None,
                 scheduler=None, gpu=False, force=False, limits=None, data_dir="", sandboxed=True):
     """Grades the given students (default: every submitted one); returns their Results in order.
@@ -282,8 +294,13 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     if not course.release_notebook(ps_id).exists():
         raise SystemExit(f"{ps_id} has not been released: run `grader release {ps_id}` first")
     workers = workers or default_workers()
+    if gpu and scheduler is None and local_gpu_count() == 0:
+        raise SystemExit("--gpu: this machine has no GPU (`nvidia-smi -L` lists none). Grade on a machine with "
+                         "NVIDIA GPUs, or pass --scheduler with the address of a Dask cluster whose GPU workers "
+                         "were started with `--resources GPU=1`.")
     limits = limits or default_limits(course, workers)
     limits.gpu = gpu
+    limits.on_worker = scheduler is not None  # a cluster's machines: memory and threads are set where the job runs
     limits.sandbox = limits.sandbox and sandboxed
     if scheduler is None:  # a cluster's workers check for themselves (grader/execute.py's run_job)
         require_sandbox(limits.sandbox)

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -67,6 +67,7 @@ class Limits:
     threads: int = 1                     # torch/BLAS threads per kernel (cores / workers)
     disk_bytes: int = 2**30              # the job's disk quota: everything the kernel writes (grader/sandbox.py)
     sandbox: bool = True                 # False only with --no-sandbox: the kernel runs with the grader's rights
+    on_worker: bool = False              # memory and threads are a share of the worker's machine (limits_here)
     gpu: bool = False                    # set on GPU workers: no address-space limit (CUDA)
 
 
@@ -612,9 +613,41 @@ def _worker_name():
         return ""
 
 
+def limits_here(limits):
+    """The limits for the machine this job runs on. A cluster's worker (limits.on_worker) may not
+    be the coordinator's machine: its memory and threads are this machine's share per worker,
+    from the memory limit Dask gave the worker (by default: the machine's memory / its workers)."""
+    if not limits.on_worker:
+        return limits
+    import psutil
+    try:
+        from distributed import get_worker
+
+        share = get_worker().memory_manager.memory_limit
+    except (ImportError, ValueError, AttributeError):
+        share = None
+    total = psutil.virtual_memory().total
+    peers = max(1, round(total / share)) if share else 1
+    return replace(limits, memory_bytes=int(min(limits.memory_bytes, total * 0.8 / peers)),
+                   threads=max(1, (os.cpu_count() or 1) // peers), on_worker=False)
+
+
+def _gpu_of_this_worker():
+    """A local cluster's worker n (grader autograde --gpu) uses GPU n; runners set their own."""
+    if "CUDA_VISIBLE_DEVICES" in os.environ:
+        return
+    name = _worker_name()
+    if name.isdigit():
+        os.environ["CUDA_VISIBLE_DEVICES"] = name
+
+
 def run_job(job):
     """Executes job's notebook in a sandbox; returns an Outcome (never raises)."""
     start = time.monotonic()
+    job.limits = limits_here(job.limits)
+    job.judge = {**job.judge, "threads": job.limits.threads, "memory_bytes": job.limits.memory_bytes}
+    if job.limits.gpu:
+        _gpu_of_this_worker()
     outcome = Outcome(job.student, isolation=sandbox.isolation(job.limits.sandbox), worker=_worker_name())
     if job.limits.sandbox and not sandbox.can_isolate():  # a worker of a cluster that cannot: no silent downgrade
         outcome.error = f"this worker cannot sandbox kernels: {sandbox.isolation_problem()}"

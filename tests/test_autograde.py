@@ -189,3 +189,49 @@ def test_the_resume_key_covers_every_input_of_a_grade(tmp_path):
     finally:
         grader.prepare.__version__ = version
     assert len({key, *changed}) == len(changed) + 1
+
+
+def test_gpu_without_a_scheduler_needs_a_local_gpu(tmp_path, monkeypatch):
+    from tests.conftest import TINY, submit_scenario, tiny_course
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no nvidia-smi
+    course = tiny_course(tmp_path / "course")
+    submit_scenario(course, "correct")
+    with pytest.raises(SystemExit, match="no GPU.*--scheduler"):
+        grade_batch(course, TINY, workers=2, gpu=True, progress=False)
+
+
+@pytest.mark.e2e
+def test_gpu_on_the_local_cluster_declares_the_machines_gpus(tmp_path, monkeypatch):
+    """--gpu without --scheduler: one local worker per GPU, each declaring it (before, the jobs
+    waited forever for a GPU resource that no local worker had)."""
+    import os
+
+    from tests.conftest import TINY, submit_scenario, tiny_course
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "nvidia-smi"
+    fake.write_text("#!/bin/sh\necho 'GPU 0: Fake GPU (UUID: GPU-0)'\necho 'GPU 1: Fake GPU (UUID: GPU-1)'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    course = tiny_course(tmp_path / "course")
+    for student in ("a", "b", "c"):
+        submit_scenario(course, "correct", student)
+    results = grade_batch(course, TINY, workers=4, gpu=True, progress=False)
+    assert [(r.status, r.auto) for r in results] == [("graded", 5)] * 3, [r.message for r in results]
+    assert {r.worker for r in results} <= {"0", "1"}
+
+
+def test_limits_on_a_cluster_worker_are_that_machines_share():
+    import os
+
+    import psutil
+
+    from grader.execute import Limits, limits_here
+
+    local = Limits(memory_bytes=2**40, threads=7)
+    assert limits_here(local) is local  # the coordinator's machine: set there
+    here = limits_here(Limits(memory_bytes=2**40, threads=7, on_worker=True))
+    assert here.memory_bytes == int(psutil.virtual_memory().total * 0.8) and here.threads == (os.cpu_count() or 1)
+    assert not here.on_worker

@@ -163,7 +163,7 @@ class _KillsTheWorker:
     """Limits whose first use, in the worker's run_job, ends the worker's process."""
 
     @property
-    def sandbox(self):
+    def on_worker(self):
         os._exit(3)
 
 
