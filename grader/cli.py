@@ -109,6 +109,17 @@ def cmd_export(args):
     return 0
 
 
+def cmd_sandbox(args):
+    from grader import sandbox
+
+    problem = sandbox.isolation_problem()
+    if problem:
+        print(f"no sandbox: {problem}")
+        return 1
+    print(f"sandbox: {sandbox.isolation()}")
+    return 0
+
+
 def cmd_demo(args):
     from grader.demo import demo
 
@@ -160,6 +171,9 @@ def build_parser():
     p.add_argument("--to", default="grades/lms.csv", help="the CSV to write (default: grades/lms.csv)")
     p.add_argument("--assignment", action="append", help="export only this problem set (repeatable)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sandbox", help="say whether student kernels can be sandboxed here, and if not, why")
+    p.set_defaults(func=cmd_sandbox)
 
     p = sub.add_parser("demo", help="release, a synthetic class, batch autograding and results")
     p.add_argument("--full", action="store_true", help="run the notebooks in full mode instead of smoke mode")
