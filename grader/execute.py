@@ -258,7 +258,7 @@ class Sandbox:
         self.work = self.root / "work"
         self.ipc = self.root / "ipc"
         for folder in (self.work, self.ipc, self.root / "ipython", self.root / "mounts"):
-            folder.mkdir()
+            folder.mkdir(mode=0o700)
         # As root the sandbox starts under a user id of its own, which must reach job/mounts
         # (grader/sandbox.py's _reachable), and nothing else of the job's.
         os.chmod(self.root, 0o711)
