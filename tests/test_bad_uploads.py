@@ -184,3 +184,16 @@ def test_report_and_feedback_work_for_the_whole_class(graded):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     graded_ids = [s for s, r in results.items() if r.status == "graded"]
     assert all(course.feedback_html(s, TINY).exists() for s in graded_ids)
+
+
+@pytest.mark.e2e
+def test_the_gradebook_and_the_export_hold_only_graded_submissions(graded):
+    """The CSV has a row for every upload; the gradebook, and so `grader export`, only the graded
+    ones: an unreadable upload leaves no zero that an LMS import would write over a grade."""
+    from grader.cli import main
+
+    course, results, _ = graded
+    assert main(["--root", str(course.root), "export", "--to", "grades/lms.csv"]) == 0
+    with open(course.root / "grades" / "lms.csv", newline="") as f:
+        exported = {row["student_id"]: row[TINY] for row in csv.DictReader(f) if row["student_id"] != "Points Possible"}
+    assert exported == {s: f"{r.auto:g}" for s, r in results.items() if r.status == "graded"}

@@ -65,7 +65,8 @@ import sys
 from grader.autograde import default_limits, grade_batch
 from grader.course import Course
 course = Course(sys.argv[1])
-grade_batch(course, "tiny", sys.argv[2:], workers=1, progress=False)
+# The same limits as the resumed batch below: limits are part of the resume key (grader/prepare.py).
+grade_batch(course, "tiny", sys.argv[2:], workers=1, limits=default_limits(course, 2), progress=False)
 """
 
 
