@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
+import psutil
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -51,6 +53,7 @@ from grader.judge.kernel import KernelCalls
 QUIET_LOG = logging.getLogger("grader.execute.nbclient")
 QUIET_LOG.setLevel(logging.CRITICAL)
 
+CHANNELS = ("shell", "iopub", "stdin", "control", "hb")
 # A kernel that crashes this many times is not restarted again; its remaining cells count as not run.
 MAX_RESTARTS = 3
 
@@ -66,6 +69,7 @@ class Limits:
     output_bytes: int = 2 * 2**20        # text and images kept from the notebook's outputs
     threads: int = 1                     # torch/BLAS threads per kernel (cores / workers)
     disk_bytes: int = 2**30              # the job's disk quota: everything the kernel writes (grader/sandbox.py)
+    files: int = 200_000                 # files and folders the kernel may create (each costs kernel memory)
     sandbox: bool = True                 # False only with --no-sandbox: the kernel runs with the grader's rights
     on_worker: bool = False              # memory and threads are a share of the worker's machine (limits_here)
     gpu: bool = False                    # set on GPU workers: no address-space limit (CUDA)
@@ -151,33 +155,67 @@ class SandboxKernelManager(AsyncKernelManager):
     inside_connection_file = ""
     host_ip = ""          # self.ip as the grader reaches it
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.channel_urls = {}   # {channel: URL through a descriptor this process holds}
+        self.socket_fds = []
+
     def format_kernel_cmd(self, extra_arguments=None):
         cmd = super().format_kernel_cmd(extra_arguments)
         if self.info_path:
             cmd = [self.inside_connection_file if arg == self.connection_file else arg for arg in cmd]
-        return [sys.executable, "-m", "grader.sandbox", self.spec_path, "--", *cmd]
+        # -P: the kernel's folder (the launcher's cwd) is not on the launcher's import path.
+        return [sys.executable, "-P", "-m", "grader.sandbox", self.spec_path, "--", *cmd]
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         await super()._async_launch_kernel(kernel_cmd, **kw)
         self.host_ip = self.ip
         if self.info_path:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if self.provisioner.process.poll() is not None:
-                    raise RuntimeError("the sandbox did not start: bubblewrap exited "
-                                       f"with status {self.provisioner.process.returncode}")
-                try:
-                    self.host_ip = sandbox.host_path(self.info_path, self.ip, timeout=0)
-                    return
-                except RuntimeError:
-                    await asyncio.sleep(0.01)
-            raise RuntimeError("the sandbox did not start within 60 s")
+            await self._find_sockets()
+
+    async def _find_sockets(self):
+        """Waits for the kernel's five sockets in the sandbox, then holds each by a descriptor
+        (O_PATH, not following links) and connects through /proc/self/fd/N. This happens before
+        any student code runs; afterwards, a link the student puts in a socket's place cannot send
+        the grader's reconnections anywhere else (to a socket on the host, say)."""
+        deadline = time.monotonic() + 60
+        paths = {}
+        while time.monotonic() < deadline:
+            if self.provisioner.process.poll() is not None:
+                raise RuntimeError("the sandbox did not start: bubblewrap exited "
+                                   f"with status {self.provisioner.process.returncode}")
+            try:
+                if not paths:
+                    root = sandbox.host_path(self.info_path, "", timeout=0)
+                    self.host_ip = root + self.ip
+                    paths = {c: f"{self.host_ip}-{getattr(self, f'{c}_port')}" for c in CHANNELS}
+                if all(os.path.exists(p) for p in paths.values()):
+                    break
+            except RuntimeError:
+                pass
+            await asyncio.sleep(0.02)
+        else:
+            raise RuntimeError("the kernel in the sandbox did not open its sockets within 60 s")
+        for channel, path in paths.items():
+            fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise RuntimeError(f"the kernel's {channel} socket is not a socket")
+            self.socket_fds.append(fd)
+            self.channel_urls[channel] = f"ipc:///proc/self/fd/{fd}"
 
     def _make_url(self, channel):  # the manager's own control socket
-        return f"{self.transport}://{self.host_ip or self.ip}-{getattr(self, f'{channel}_port')}"
+        return self.channel_urls.get(channel) or super()._make_url(channel)
 
     def client(self, **kwargs):
-        return super().client(**{"ip": self.host_ip or self.ip, **kwargs})
+        client = super().client(**{"ip": self.host_ip or self.ip, **kwargs})
+        client.channel_urls = dict(self.channel_urls)
+        return client
+
+    def close_socket_fds(self):
+        for fd in self.socket_fds:
+            os.close(fd)
+        self.socket_fds.clear()
 
     def cleanup_ipc_files(self):
         if not self.info_path:  # in a sandbox the sockets vanish with it
@@ -295,6 +333,7 @@ class Sandbox:
             "hide": hide,
             "cgroups": self.cgroups,
             "gpu": limits.gpu,
+            "parent_pid": os.getpid(),
             "info_path": str(self.ipc / "sandbox-info.json") if isolate else "",
             "limits": {"file_bytes": limits.file_bytes, "processes": limits.processes, "disk_bytes": limits.disk_bytes,
                        "address_space_bytes": limits.memory_bytes if no_memory_cgroup and not limits.gpu else 0},
@@ -306,7 +345,34 @@ class Sandbox:
                                        client_class="grader.judge.kernel.BoundedKernelClient")
         self.km.spec_path = str(spec_path)
         self.km.info_path = spec["info_path"]
+        self.watcher, self.tripped = None, ""  # see watch()
         self.km.inside_connection_file = f"{sandbox.IPC}/kernel.json"
+
+    async def watch(self, interval=0.25):
+        """Enforces, from outside, what rlimits cannot: the memory of the whole sandbox (every
+        process's resident memory plus its tmpfs contents) when no memory cgroup limits it, and
+        the number of files it creates (tmpfs inodes cost kernel memory, whatever their size).
+        Over either, the sandbox is killed: the cell reports a dead kernel."""
+        limits = self.job.limits
+        root = sandbox.host_path(self.km.info_path, "", timeout=30)
+        launcher = psutil.Process(self.km.provisioner.pid)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                used = sum(p.memory_info().rss for p in launcher.children(recursive=True))
+                files = 0
+                for mount in (sandbox.TMP, "/dev/shm", sandbox.IPC):
+                    fs = os.statvfs(root + mount)
+                    used += (fs.f_blocks - fs.f_bfree) * fs.f_frsize
+                    files += fs.f_files - fs.f_ffree
+            except (psutil.Error, OSError):
+                continue  # a process that just ended; the sandbox itself gone: close() follows
+            if files > limits.files or (not self.cgroups and used > limits.memory_bytes):
+                self.tripped = (f"{files} files, more than the limit of {limits.files}" if files > limits.files
+                                else f"{used / 2**30:.1f} GiB of memory, more than the limit of "
+                                     f"{limits.memory_bytes / 2**30:.1f} GiB")
+                kill_tree(launcher.pid)
+                return
 
     async def start(self):
         with open(self.root / "launcher.log", "wb") as log:
@@ -316,8 +382,12 @@ class Sandbox:
             except RuntimeError as error:
                 why = (self.root / "launcher.log").read_text(errors="replace").strip().splitlines()
                 raise RuntimeError(f"{error}: {why[-1][:300] if why else 'no message'}") from None
+        if self.km.info_path:
+            self.watcher = asyncio.get_running_loop().create_task(self.watch())
 
     async def close(self):
+        if self.watcher is not None:
+            self.watcher.cancel()
         pid = self.km.provisioner.pid if self.km.provisioner else None
         try:
             await asyncio.wait_for(self.km.shutdown_kernel(now=True), 20)
@@ -325,6 +395,7 @@ class Sandbox:
             pass
         if pid:
             kill_tree(pid)
+        self.km.close_socket_fds()
         sandbox.remove_cgroups(self.cgroups)
 
 
@@ -592,6 +663,8 @@ async def _kernel_session(job, base, run):
                 cell = run.nb.cells[i]
                 crash = (await _test_cell(client, kernel, run, i) if notebooks.is_autograded_test(cell)
                          else await _execute(client, run, cell, i))
+                if crash and box.tripped:
+                    crash = f"the grader stopped the notebook while this cell ran: {box.tripped}"
                 if crash:
                     run.crash(i, crash)
                     return

@@ -47,11 +47,17 @@ TMP = "/tmp"                  # the job's writable tmpfs, inside the sandbox
 WORK = "/tmp/work"            # the kernel's folder: cwd, HOME, TMPDIR
 IPC = "/run/kernel"           # the kernel's sockets and connection file (a tiny tmpfs of its own)
 SHM_BYTES = 64 * 2**20
-SYSTEM_DIRS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "opt", "sys")
+SYSTEM_DIRS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "opt")
+# Of /sys, only what BLAS and PyTorch read to count cores; GPU jobs get all of it (CUDA needs it).
+SYS_CPU = "/sys/devices/system/cpu"
+GPU_CONTROL_DEVICES = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset")
 # Run inside the sandbox, as the kernel's first process: RLIMIT_NPROC set here counts the
 # processes of this user namespace only (set before bwrap, it would count all of the grader's).
+# Its stdout and stderr go to /dev/null: the kernel's output travels over its sockets, and fd 2
+# would otherwise be the launcher's log, a file on the host outside the disk quota.
 INNER = ("import os,resource,sys;n=int(sys.argv[1]);resource.setrlimit(resource.RLIMIT_NPROC,(n,n));"
-         "os.execv(sys.argv[2],sys.argv[2:])")
+         "d=os.open('/dev/null',os.O_RDWR);os.dup2(d,1);os.dup2(d,2);os.execv(sys.argv[2],sys.argv[2:])")
+INSIDE_UID = 1000  # the same in every sandbox: the host's user id says nothing inside
 
 
 def find_bwrap():
@@ -75,11 +81,12 @@ def isolation_problem():
     mounts = tempfile.mkdtemp(prefix="sandbox-probe-")
     os.chmod(mounts, 0o711)
     spec = {"isolate": True, "bwrap": bwrap, "env": {"PATH": "/usr/bin:/bin"}, "files": {}, "mounts": mounts,
+            "parent_pid": os.getpid(),
             "keep_ro": [sys.prefix, sys.base_prefix],
             "hide": [], "cgroups": [], "gpu": False, "info_path": "",
             "limits": {"file_bytes": 2**20, "processes": 64, "address_space_bytes": 0, "disk_bytes": 2**20}}
     try:
-        probe = subprocess.run([sys.executable, "-m", "grader.sandbox", json.dumps(spec), "--", "/bin/true"],
+        probe = subprocess.run([sys.executable, "-P", "-m", "grader.sandbox", json.dumps(spec), "--", "/bin/true"],
                                capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap could not be started ({error})"
@@ -88,6 +95,10 @@ def isolation_problem():
     if probe.returncode == 0:
         return None
     why = (probe.stderr.strip().splitlines() or ["no message"])[-1][:300]
+    if "Can't find source path" in why:
+        return (f"bubblewrap could not reach a folder it must show the sandbox ({why}): the Python installation "
+                f"and the grader's temporary folder (TMPDIR) must be readable and searchable by other users "
+                f"when grading as root (chmod o+x on each folder above them)")
     if not any(word in why for word in ("namespace", "ermission", "ot permitted", "uid map")):
         return f"bubblewrap could not start a sandbox here: {why}"
     return (f"bubblewrap cannot create a sandbox on this machine ({why}). Unprivileged user namespaces "
@@ -249,17 +260,17 @@ def bwrap_args(spec, argv, sources=None):
     sources = sources or {}
     args = [spec["bwrap"], "--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--hostname", "notebook", "--clearenv"]
+            "--hostname", "notebook", "--clearenv", "--uid", str(INSIDE_UID), "--gid", str(INSIDE_UID)]
     for name in SYSTEM_DIRS:
         host = f"/{name}"
         if os.path.islink(host):
             args += ["--symlink", os.readlink(host), host]
         elif os.path.isdir(host):
             args += ["--ro-bind", host, host]
+    args += ["--ro-bind", "/sys", "/sys"] if spec["gpu"] else ["--ro-bind-try", SYS_CPU, SYS_CPU]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    if spec["gpu"]:
-        for device in sorted(glob.glob("/dev/nvidia*")):
-            args += ["--dev-bind", device, device]
+    for device in gpu_devices() if spec["gpu"] else []:
+        args += ["--dev-bind", device, device]
     args += ["--remount-ro", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
              "--size", str(limits["disk_bytes"]), "--tmpfs", TMP, "--dir", WORK,
              "--size", str(2**20), "--tmpfs", IPC]
@@ -282,22 +293,61 @@ def bwrap_args(spec, argv, sources=None):
     return args + ["--", sys.executable, "-I", "-S", "-c", INNER, str(limits["processes"]), *argv]
 
 
+def gpu_devices():
+    """The device files a GPU job needs: the GPUs in CUDA_VISIBLE_DEVICES (the worker's own; all of
+    them when it is not a list of indices) and the driver's control devices."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES", "")
+    indices = visible.split(",") if visible and all(i.strip().isdigit() for i in visible.split(",")) else None
+    gpus = [f"/dev/nvidia{i.strip()}" for i in indices] if indices is not None else glob.glob("/dev/nvidia[0-9]*")
+    return sorted(d for d in {*gpus, *GPU_CONTROL_DEVICES} if os.path.exists(d))
+
+
+def _die_with(parent_pid):
+    """SIGKILL this process when its parent (the worker) dies, even before bubblewrap's own
+    --die-with-parent is in place; a parent already gone: exit now."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: kept across execve of bwrap
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _fresh_keyring():
+    """Joins a new, empty session keyring: the worker's keys (tokens, passwords) stay out."""
+    number = {"x86_64": 250, "aarch64": 219, "ppc64le": 280, "s390x": 280}.get(os.uname().machine)
+    if number is not None:
+        ctypes.CDLL(None, use_errno=True).syscall(number, 1, None)  # keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL)
+
+
+def _args_fd(args):
+    """bubblewrap's options in a memory file (`bwrap --args FD`), so that the sandbox's process 1
+    shows no host paths (the job's folder, withheld files) in its command line."""
+    fd = os.memfd_create("args", 0)
+    os.write(fd, b"".join(a.encode() + b"\0" for a in args))
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.set_inheritable(fd, True)
+    return str(fd)
+
+
 def launch(spec, argv):
     for path in spec.get("cgroups", []):
         _write(f"{path}/cgroup.procs", str(os.getpid()))
-    _set_limits(spec["limits"])
     if not spec["isolate"]:  # --no-sandbox: the kernel itself, with the rlimits only
+        _set_limits(spec["limits"])
         os.chdir(spec["work_dir"])
         os.execve(argv[0], argv, spec["env"])
     keep_ro = sorted({path for path in spec["keep_ro"] if os.path.isdir(path)}, key=len)
     root = os.geteuid() == 0
     args = bwrap_args(spec, argv, _reachable(keep_ro, spec["mounts"]) if root else None)
+    _set_limits(spec["limits"])  # after bwrap_args opened its descriptors (RLIMIT_NOFILE)
+    _fresh_keyring()
     if root:  # bubblewrap then creates the namespaces as this user, without privileges
         uid = SANDBOX_UID_BASE + os.getpid()
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
-    os.execv(args[0], args)
+    _die_with(spec.get("parent_pid"))  # after setuid, which clears it
+    split = args.index("--")  # bubblewrap takes its options from the file, the command from argv
+    os.execv(args[0], [args[0], "--args", _args_fd(args[1:split]), *args[split:]])
 
 
 def main():

@@ -69,6 +69,8 @@ EXPECTED = {
     "writes-outside": ("graded", 5, False),
     "kills-other-processes": ("graded", 5, False),
     "displays-active-content": ("graded", 5, False),  # scripts in outputs and a markdown answer: made inert
+    "forks-to-multiply-memory": ("graded", 5, False),  # the job's memory, not each process's, is limited
+    "creates-many-files": ("graded", 5, False),        # files are limited, not only bytes
     "leaves-a-daemon": ("graded", 5, False),          # and the daemon dies with the sandbox
     "fills-the-disk": ("graded", 5, False),           # stopped at the job's disk quota, and nothing is left
     # verdicts out of the student's reach: every test is decided by the judge, outside the kernel
@@ -250,6 +252,17 @@ def test_no_process_outlives_its_sandbox(graded):
     left = [p.info["pid"] for p in psutil.process_iter(["pid", "cmdline"])
             if "424242" in " ".join(p.info["cmdline"] or [])]
     assert not left, f"the daemon outlived its sandbox: {left}"
+
+
+@pytest.mark.e2e
+def test_memory_and_files_are_limited_per_sandbox(graded):
+    """Three children of 0.9 GiB each fit a per-process limit but not the job's 2 GiB (a memory
+    cgroup, or the worker's watch where there is none); 300,000 empty files cost no disk but
+    kernel memory, and are stopped at Limits.files."""
+    course, results, _ = graded
+    assert "all children kept their memory" not in _outputs(course, "forks-to-multiply-memory")
+    assert "created them all" not in _outputs(course, "creates-many-files")
+    assert "files, more than the limit" in results["creates-many-files"].message, results["creates-many-files"].message
 
 
 @pytest.mark.e2e

@@ -42,7 +42,15 @@ MAX_MESSAGE_BYTES = {"shell": MAX_REPLY_CHARS + 2**20, "iopub": 64 * 2**20, "std
 
 
 class BoundedKernelClient(AsyncKernelClient):
-    """jupyter_client's async client whose sockets refuse messages over MAX_MESSAGE_BYTES."""
+    """jupyter_client's async client whose sockets refuse messages over MAX_MESSAGE_BYTES.
+
+    channel_urls: {channel: URL} set by grader/execute.py's SandboxKernelManager for a sandboxed
+    kernel, in place of the addresses built from the connection file."""
+
+    channel_urls = {}
+
+    def _make_url(self, channel):
+        return self.channel_urls.get(channel) or super()._make_url(channel)
 
     def _create_connected_socket(self, channel, identity=None):
         self.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES.get(channel, 2**20))
