@@ -6,21 +6,27 @@ which starts the kernel shut in. bubblewrap works for an ordinary user, through 
 namespaces, and as root. What the kernel gets:
 
 - new user, mount, PID, network, IPC, UTS and cgroup namespaces; no capabilities; no further user
-  namespaces; a session of its own; `--die-with-parent`: when the worker kills the launcher, the
-  sandbox's process 1 dies, and every process the kernel started (a double-forked daemon too)
-  dies with it. There is no network interface; the grader reaches the kernel's Unix sockets
-  through /proc/<pid>/root (`host_path`).
-- a root that holds the operating system's folders and the Python installation, read-only; the
-  course directory, the gradebook, source/, home folders and other jobs are not in it at all.
+  namespaces; a session of its own; a fresh session keyring; uid 1000 inside. The launcher dies
+  with its worker (PR_SET_PDEATHSIG) and bubblewrap's --die-with-parent takes over: the sandbox's
+  process 1 dies, and every process the kernel started (a double-forked daemon too) with it.
+  There is no network interface; the grader reaches the kernel's Unix sockets through
+  /proc/<pid>/root (`host_path`; grader/execute.py holds each by a descriptor).
+- a root that holds the operating system's folders, the CPU part of /sys and the Python
+  installation, read-only; the course directory, the gradebook, source/, home folders and other
+  jobs are not in it at all. bubblewrap's options come from a memory file (--args), so that
+  process 1's command line shows no host path.
 - one writable place: /tmp, a tmpfs of `disk_bytes` (the job's disk quota), which holds the
-  kernel's folder (`WORK`) with the job's files copied in. /dev/shm is a small tmpfs of its own;
-  everything else is read-only. Whatever the kernel writes vanishes with the sandbox.
-- as root, a user id of its own (SANDBOX_UID_BASE + the launcher's pid), so that no process in
-  the sandbox is root on the host, even without capabilities.
+  kernel's folder (`WORK`) with the job's files copied in. /dev/shm is a small tmpfs of its own,
+  and IPC a tiny one for the sockets; everything else is read-only. Whatever the kernel writes
+  vanishes with the sandbox.
+- as root, a host user id of its own (SANDBOX_UID_BASE + the launcher's pid), so that no process
+  in the sandbox is root on the host, even without capabilities.
 - limits: file size, open files, no core dumps; processes (RLIMIT_NPROC set inside the sandbox's
   user namespace, where it counts this sandbox's processes only, or a pids cgroup); memory (a
-  memory cgroup where one is writable, else RLIMIT_AS, except on GPU workers: CUDA reserves huge
-  address ranges). Time is the worker's: it kills the sandbox at the cell's or notebook's limit.
+  memory cgroup where one is writable, else RLIMIT_AS per process, except on GPU workers: CUDA
+  reserves huge address ranges; the worker's watch in grader/execute.py limits the whole
+  sandbox and its files). Time is the worker's: it kills the sandbox at the cell's or
+  notebook's limit.
 
 `isolation_problem()` says why a machine cannot do this, and what to install or enable; grading
 then stops unless the grader asked for `--no-sandbox`, where the kernel runs with the grader's own
@@ -119,7 +125,7 @@ def isolation(sandboxed=True):
                 "limits: rlimits only (memory, file size)")
     cgroup = cgroup_root() is not None
     return ("bubblewrap: user, mount, pid, network, ipc, uts namespaces; disk: tmpfs quota; "
-            f"memory: {'cgroup' if cgroup else 'rlimit (address space)'}; "
+            f"memory: {'cgroup' if cgroup else 'watched by the worker, rlimit per process'}; "
             f"processes: {'cgroup' if cgroup else 'rlimit per sandbox'}")
 
 

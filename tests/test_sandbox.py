@@ -46,6 +46,18 @@ def test_bwrap_shuts_every_namespace_and_leaves_one_writable_place():
     assert args.index("--remount-ro") < args.index("/dev/shm") and _after(args, "--remount-ro")[-1] == "/"
     assert args[args.index("--") + 1:][-3:] == ["/kernel", "-f", "x"]
     assert _after(args, "--setenv") == ["A"] and _after(args, "--chdir") == [sandbox.WORK]
+    assert _after(args, "--uid") == _after(args, "--gid") == [str(sandbox.INSIDE_UID)]
+    assert _has(args, "--ro-bind-try", sandbox.SYS_CPU, sandbox.SYS_CPU) and "/sys" not in args  # CPU jobs
+
+
+def test_a_gpu_job_sees_only_its_own_gpu(monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    monkeypatch.setattr(sandbox.os.path, "exists", lambda path: True)  # as on a machine with GPUs 0-3
+    monkeypatch.setattr(sandbox.glob, "glob", lambda pattern: [f"/dev/nvidia{i}" for i in range(4)])
+    assert sandbox.gpu_devices() == sorted(["/dev/nvidia1", *sandbox.GPU_CONTROL_DEVICES])
+    args = sandbox.bwrap_args(_spec(gpu=True), ["/k"])
+    assert _has(args, "--dev-bind", "/dev/nvidia1", "/dev/nvidia1") and "/dev/nvidia0" not in args
+    assert _has(args, "--ro-bind", "/sys", "/sys")  # CUDA reads the PCI tree
 
 
 def test_files_are_copied_in_and_folders_bound_read_only(tmp_path):
