@@ -110,13 +110,17 @@ def cmd_export(args):
 
 
 def cmd_sandbox(args):
-    from grader import sandbox
+    from grader import cgroups, sandbox
 
     problem = sandbox.isolation_problem()
     if problem:
         print(f"no sandbox: {problem}")
         return 1
     print(f"sandbox: {sandbox.isolation()}")
+    if cgroups.place() is None:
+        print("no cgroup here: the worker watches each sandbox's memory instead. For cgroup limits as an "
+              "ordinary user on a systemd machine, run the grader in a delegated scope: "
+              "systemd-run --user --scope -p Delegate=yes grader autograde ...")
     return 0
 
 

@@ -41,7 +41,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from grader import notebooks, sandbox
+from grader import cgroups, notebooks, sandbox
 from grader.course import SMOKE_ENV, kill_tree
 from grader.judge import client as judge_client
 from grader.judge import verdict as verdicts
@@ -310,9 +310,9 @@ class Sandbox:
                 files[f"{sandbox.WORK}/{target.relative_to(self.work.resolve()).as_posix()}"] = str(target)
         limits = job.limits
         isolate = limits.sandbox
-        self.cgroups = sandbox.create_cgroup(f"grader-{self.root.name}", limits.memory_bytes,
-                                             limits.processes) if isolate else []
-        no_memory_cgroup = not self.cgroups
+        # {controller: folder}: the sandbox's memory and process limits, where cgroups can be made
+        self.cgroups = cgroups.create(self.root.name, limits.memory_bytes, limits.processes) if isolate else {}
+        no_memory_cgroup = "memory" not in self.cgroups
         env = (_kernel_env(job, sandbox.WORK, f"{sandbox.TMP}/ipython") if isolate
                else _kernel_env(job, str(self.work), str(self.root / "ipython")))
         hide, shim = _torch_free() if without_torch else ([], None)
@@ -331,7 +331,7 @@ class Sandbox:
             "keep_ro": sorted({sys.prefix, sys.base_prefix} | ({job.data_dir} if job.data_dir else set())
                               | ({shim} if shim else set())),
             "hide": hide,
-            "cgroups": self.cgroups,
+            "cgroups": sorted(set(self.cgroups.values())),
             "gpu": limits.gpu,
             "parent_pid": os.getpid(),
             "info_path": str(self.ipc / "sandbox-info.json") if isolate else "",
@@ -367,7 +367,7 @@ class Sandbox:
                     files += fs.f_files - fs.f_ffree
             except (psutil.Error, OSError):
                 continue  # a process that just ended; the sandbox itself gone: close() follows
-            if files > limits.files or (not self.cgroups and used > limits.memory_bytes):
+            if files > limits.files or ("memory" not in self.cgroups and used > limits.memory_bytes):
                 self.tripped = (f"{files} files, more than the limit of {limits.files}" if files > limits.files
                                 else f"{used / 2**30:.1f} GiB of memory, more than the limit of "
                                      f"{limits.memory_bytes / 2**30:.1f} GiB")
@@ -396,7 +396,7 @@ class Sandbox:
         if pid:
             kill_tree(pid)
         self.km.close_socket_fds()
-        sandbox.remove_cgroups(self.cgroups)
+        cgroups.remove(sorted(set(self.cgroups.values())))
 
 
 def _judge_env(job):

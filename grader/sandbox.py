@@ -22,8 +22,8 @@ namespaces, and as root. What the kernel gets:
 - as root, a host user id of its own (SANDBOX_UID_BASE + the launcher's pid), so that no process
   in the sandbox is root on the host, even without capabilities.
 - limits: file size, open files, no core dumps; processes (RLIMIT_NPROC set inside the sandbox's
-  user namespace, where it counts this sandbox's processes only, or a pids cgroup); memory (a
-  memory cgroup where one is writable, else RLIMIT_AS per process, except on GPU workers: CUDA
+  user namespace, where it counts this sandbox's processes only, and a pids cgroup); memory (a
+  memory cgroup where the grader may make one, grader/cgroups.py, else RLIMIT_AS per process, except on GPU workers: CUDA
   reserves huge address ranges; the worker's watch in grader/execute.py limits the whole
   sandbox and its files). Time is the worker's: it kills the sandbox at the cell's or
   notebook's limit.
@@ -47,6 +47,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from grader import cgroups
 
 SANDBOX_UID_BASE = 200_000
 TMP = "/tmp"                  # the job's writable tmpfs, inside the sandbox
@@ -123,81 +125,10 @@ def isolation(sandboxed=True):
     if not sandboxed:
         return ("NONE (--no-sandbox): student code ran with the grader's own rights; "
                 "limits: rlimits only (memory, file size)")
-    cgroup = cgroup_root() is not None
+    memory, pids = cgroups.describe("memory"), cgroups.describe("pids")
     return ("bubblewrap: user, mount, pid, network, ipc, uts namespaces; disk: tmpfs quota; "
-            f"memory: {'cgroup' if cgroup else 'watched by the worker, rlimit per process'}; "
-            f"processes: {'cgroup' if cgroup else 'rlimit per sandbox'}")
-
-
-# --- cgroups (where this user may write them: usually root) --------------------------------------
-
-def cgroup_root():
-    """("v2", path) or ("v1", {controller: path}) for a writable cgroup hierarchy, else None."""
-    base = "/sys/fs/cgroup"
-    if os.path.exists(f"{base}/cgroup.controllers"):
-        controllers = open(f"{base}/cgroup.controllers").read().split()
-        if {"memory", "pids"} <= set(controllers) and os.access(base, os.W_OK):
-            return ("v2", base)
-        return None
-    paths = {c: f"{base}/{c}" for c in ("memory", "pids")}
-    if all(os.path.isdir(p) and os.access(p, os.W_OK) for p in paths.values()):
-        return ("v1", paths)
-    return None
-
-
-def create_cgroup(name, memory_bytes, max_pids):
-    """Creates the job's cgroup(s); returns the list of their folders ([] when unavailable)."""
-    root = cgroup_root()
-    if root is None:
-        return []
-    version, where = root
-    try:
-        if version == "v2":
-            path = os.path.join(where, name)
-            os.makedirs(path, exist_ok=True)
-            _write(f"{path}/memory.max", str(memory_bytes))
-            _write(f"{path}/memory.swap.max", "0", optional=True)
-            _write(f"{path}/pids.max", str(max_pids))
-            return [path]
-        memory, pids = os.path.join(where["memory"], name), os.path.join(where["pids"], name)
-        os.makedirs(memory, exist_ok=True)
-        os.makedirs(pids, exist_ok=True)
-        _write(f"{memory}/memory.limit_in_bytes", str(memory_bytes))
-        _write(f"{pids}/pids.max", str(max_pids))
-        return [memory, pids]
-    except OSError:
-        return []  # e.g. v2 with controllers not delegated to this subtree
-
-
-def remove_cgroups(paths):
-    """Kills whatever is left in the job's cgroups, then removes them."""
-    for path in paths:
-        try:
-            for pid in open(f"{path}/cgroup.procs").read().split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        except OSError:
-            continue
-    for path in paths:
-        for _ in range(50):
-            try:
-                os.rmdir(path)
-                break
-            except FileNotFoundError:
-                break
-            except OSError:  # busy until the last killed process is reaped
-                time.sleep(0.1)
-
-
-def _write(path, text, optional=False):
-    try:
-        with open(path, "w") as f:
-            f.write(text)
-    except OSError:
-        if not optional:
-            raise
+            f"memory: {memory or 'watched by the worker, rlimit per process'}; "
+            f"processes: {pids or 'rlimit per sandbox'}")
 
 
 # --- the grader's side of the kernel's sockets ---------------------------------------------------
@@ -335,8 +266,7 @@ def _args_fd(args):
 
 
 def launch(spec, argv):
-    for path in spec.get("cgroups", []):
-        _write(f"{path}/cgroup.procs", str(os.getpid()))
+    cgroups.enter(spec.get("cgroups", []))
     if not spec["isolate"]:  # --no-sandbox: the kernel itself, with the rlimits only
         _set_limits(spec["limits"])
         os.chdir(spec["work_dir"])

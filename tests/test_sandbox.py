@@ -107,6 +107,21 @@ def test_the_probe_passes_where_the_sandbox_starts(probe_with):
     assert probe_with('shift $(($# - 1)); exec "$1"') is None  # runs the command it is given, unsandboxed
 
 
+def test_grader_sandbox_says_how_memory_is_limited_and_how_to_get_cgroups(probe_with, monkeypatch, capsys):
+    from grader import cgroups
+
+    probe_with('shift $(($# - 1)); exec "$1"')
+    monkeypatch.setattr(cgroups, "place", lambda: None)
+    assert main(["sandbox"]) == 0
+    out = capsys.readouterr().out
+    assert "memory: watched by the worker" in out and "systemd-run --user --scope -p Delegate=yes" in out
+    monkeypatch.setattr(cgroups, "place", lambda: cgroups.Place("v2", (("memory", "/x"), ("pids", "/x")),
+                                                                "delegated to this user"))
+    assert main(["sandbox"]) == 0
+    out = capsys.readouterr().out
+    assert "memory: cgroup v2, delegated to this user" in out and "systemd-run" not in out
+
+
 @pytest.fixture
 def tiny_on_the_command_line(monkeypatch):
     from grader import course
