@@ -67,28 +67,43 @@ def judge(results, points, wrongs):
     return verdicts
 
 
+def wrong_solutions(course, ps_id):
+    return submissions.load_wrong_solutions(submissions.wrong_solutions_dir(course, ps_id))
+
+
+def roster(source_nb, release_nb, wrongs):
+    """{submission name: notebook}: what the gate grades (see the module's docstring)."""
+    nbs = {"solution": source_nb, "solution-again": source_nb, "blank": submissions.blank(release_nb)}
+    for w in wrongs:
+        nbs[f"wrong-{w.name}"] = submissions.wrong(source_nb, release_nb, w)
+    return nbs
+
+
+def gate(course, ps_id, results, wrongs, *, smoke=True):
+    """The gate's Verdicts, given the roster's results ({submission name: Result}) graded in
+    `course`, which holds the source and the generated release of ps_id."""
+    source_nb = notebooks.read(course.source_notebook(ps_id))
+    release_nb = notebooks.read(course.release_notebook(ps_id))
+    problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
+                + release.unjudged(source_nb) + release.helpers_defined_later(source_nb))
+    verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
+                        not problems, "; ".join(problems)), *judge_checks(source_nb, smoke)]
+    points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
+    return verdicts + judge(results, points, wrongs)
+
+
 def check(course, ps_id, *, smoke=True, progress=True):
-    """Runs the gate for one problem set; returns its Verdicts."""
-    wrongs = submissions.load_wrong_solutions(submissions.wrong_solutions_dir(course, ps_id))
+    """Runs the gate for one problem set in a throwaway copy of the course; returns its Verdicts."""
+    wrongs = wrong_solutions(course, ps_id)  # from the course's tests/, which the copy lacks
     with tempfile.TemporaryDirectory(prefix=f"grader-check-{ps_id}-") as tmp:
         work = copy_course_skeleton(course, tmp, [ps_id])
         release.generate(work, ps_id)
-        source_nb = notebooks.read(work.source_notebook(ps_id))
-        release_nb = notebooks.read(work.release_notebook(ps_id))
-        problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
-                    + release.unjudged(source_nb) + release.helpers_defined_later(source_nb))
-        verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
-                            not problems, "; ".join(problems)), *judge_checks(source_nb, smoke)]
-        submissions.write_submission(work, "solution", ps_id, source_nb)
-        submissions.write_submission(work, "solution-again", ps_id, source_nb)
-        submissions.write_submission(work, "blank", ps_id, submissions.blank(release_nb))
-        for w in wrongs:
-            nb = submissions.wrong(source_nb, release_nb, w)
-            submissions.write_submission(work, f"wrong-{w.name}", ps_id, nb)
+        nbs = roster(notebooks.read(work.source_notebook(ps_id)), notebooks.read(work.release_notebook(ps_id)), wrongs)
+        for name, nb in nbs.items():
+            submissions.write_submission(work, name, ps_id, nb)
         results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress,
-                                                          sandboxed=sandbox_for_own_code('grader check'))}
-    points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
-    return verdicts + judge(results, points, wrongs)
+                                                      sandboxed=sandbox_for_own_code('grader check'))}
+        return gate(work, ps_id, results, wrongs, smoke=smoke)
 
 
 # What a notebook that solves nothing might answer to every call a hidden test makes.

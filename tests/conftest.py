@@ -72,3 +72,49 @@ def require_sandbox():
         pytest.fail(f"GRADER_REQUIRE_SANDBOX is set, but: {problem}")
     if problem:
         pytest.skip(f"no sandbox on this machine: {problem}")
+
+
+# --- the session's one grading of every problem set's class --------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory):
+    """`grader demo` run twice in one fresh copy of the course, once per test session.
+
+    This is the session's one grading of each problem set's roster (the instructor's solution,
+    the blank release, every wrong solution, a damaged upload): tests/test_demo.py checks the
+    demo from it, and tests/test_check.py gives the gate its verdicts from the same results.
+    Returns (course, first CSVs, second CSVs, the first run's output); CSVs: {ps_id: text}.
+    """
+    import contextlib
+    import io
+
+    from grader.demo import demo
+
+    problem_sets = Course(REPO_ROOT).existing_problem_sets()
+    course = course_copy(tmp_path_factory.mktemp("demo"), problem_sets)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        first_status = demo(course, progress=False)
+    first = {ps: course.grades_csv(ps).read_text() for ps in problem_sets}
+    second_status = demo(course, progress=False)
+    second = {ps: course.grades_csv(ps).read_text() for ps in problem_sets}
+    assert first_status == 0 and second_status == 0, out.getvalue()
+    return course, first, second, out.getvalue()
+
+
+def results_from_csv(text):
+    """{student: Result} from a grades CSV (grader/autograde.py's write_csv): what the grader
+    published, read back, with a test's points under its grade id."""
+    import csv
+
+    from grader.autograde import Result
+
+    fixed = {"student_id", "status", "autograded_score", "autograded_max", "late_penalty", "manual_points_pending",
+             "seconds", "startup_seconds", "integrity_flags", "repairs", "message", "isolation"}
+    results = {}
+    for row in csv.DictReader(text.splitlines()):
+        tests = {k: float(v) for k, v in row.items() if k not in fixed}
+        results[row["student_id"]] = Result(row["student_id"], row["status"], row["message"],
+                                            auto=float(row["autograded_score"]), max_auto=float(row["autograded_max"]),
+                                            tests=tests)
+    return results

@@ -2,10 +2,13 @@
 
 import pytest
 
-from grader.autograde import Result
-from grader.check import check, format_verdicts, judge
+from grader import notebooks, release, submissions
+from grader.autograde import Result, grade_batch, write_csv
+from grader.check import check, format_verdicts, judge, wrong_solutions
+from grader.check import gate as gate_verdicts
 from grader.course import REPO_ROOT, Course
-from grader.submissions import WrongSolution, load_wrong_solutions, wrong_solutions_dir
+from grader.submissions import WrongSolution
+from tests.conftest import TINY, course_copy, require_sandbox, results_from_csv, tiny_course
 
 POINTS = {"test_a": 2.0, "test_b": 3.0}
 
@@ -70,19 +73,34 @@ def gate_cases():
     """(problem set, submission) for every verdict the gate gives, read from the shipped files."""
     course = Course(REPO_ROOT)
     for ps in course.existing_problem_sets():
-        wrongs = load_wrong_solutions(wrong_solutions_dir(course, ps))
+        wrongs = wrong_solutions(course, ps)
         for name in ["release", "judge", "vacuous", "solution", "solution-again", "blank"] + [f"wrong-{w.name}" for w in wrongs]:
             yield pytest.param(ps, name, id=f"{ps}/{name}")
 
 
-@pytest.fixture(scope="module")
-def gate():
-    """Runs `grader check` once per problem set, on first use."""
+@pytest.fixture(scope="session")
+def gate(demo_runs, tmp_path_factory):
+    """The gate's verdicts for each problem set, on first use, without grading the roster again:
+    the solution, the blank release and every wrong solution are the session's demo class
+    (tests/conftest.py's demo_runs: demo-perfect, demo-blank, demo-<wrong solution>), read back
+    from the grades CSV the demo published. "solution-again" is the source notebook itself,
+    graded in a course of its own: it must score exactly what demo-perfect scored, test by test.
+    `check()` itself, which grades its own roster, runs end to end on tiny below."""
+    demo_course, first, _, _ = demo_runs
     cache = {}
 
     def verdicts(ps_id):
         if ps_id not in cache:
-            found = check(Course(REPO_ROOT), ps_id, progress=False)
+            graded = results_from_csv(first[ps_id])
+            wrongs = wrong_solutions(Course(REPO_ROOT), ps_id)
+            results = {"solution": graded["demo-perfect"], "blank": graded["demo-blank"],
+                       **{f"wrong-{w.name}": graded[f"demo-{w.name}"] for w in wrongs}}
+            again = course_copy(tmp_path_factory.mktemp(f"again-{ps_id}"), [ps_id], wrong_solutions=False)
+            release.generate(again, ps_id)
+            submissions.write_submission(again, "solution-again", ps_id, notebooks.read(again.source_notebook(ps_id)))
+            write_csv(again, ps_id, grade_batch(again, ps_id, ["solution-again"], progress=False))
+            results["solution-again"] = results_from_csv(again.grades_csv(ps_id).read_text())["solution-again"]
+            found = gate_verdicts(demo_course, ps_id, results, wrongs)
             print(format_verdicts(ps_id, found))
             cache[ps_id] = {v.submission: v for v in found}
         return cache[ps_id]
@@ -94,6 +112,32 @@ def gate():
 def test_gate(gate, ps_id, submission):
     v = gate(ps_id)[submission]
     assert v.ok, f"{ps_id} {v.submission}: expected {v.expectation}; got {v.detail}"
+
+
+TINY_WRONG = """# Wrong solution: add subtracts
+# must-lose: test_add, test_together
+# must-keep: test_mean_square
+# %% add
+return a - b
+"""
+
+
+@pytest.mark.e2e
+def test_check_grades_its_own_roster_end_to_end(tmp_path):
+    """`check()` as `grader check` runs it: a throwaway copy, its own roster, its own grading, on
+    the fixture problem set tiny with one wrong solution. Catches a check that reads its wrong
+    solutions from the copy (which has none), or grades without them."""
+    require_sandbox()
+    course = tiny_course(tmp_path / "course", generate=False)
+    source = notebooks.read(course.source_notebook(TINY))  # the fixture leaves its written answer blank
+    next(c for c in source.cells if notebooks.grade_id(c) == "why").source = "A mean of squares: each term is >= 0."
+    notebooks.write(source, course.source_notebook(TINY))
+    (course.root / "tests" / "wrong_solutions" / TINY).mkdir(parents=True)
+    (course.root / "tests" / "wrong_solutions" / TINY / "add-subtracts.py").write_text(TINY_WRONG)
+    found = {v.submission: v for v in check(course, TINY, progress=False)}
+    assert set(found) == {"release", "judge", "vacuous", "solution", "solution-again", "blank", "wrong-add-subtracts"}
+    assert all(v.ok for v in found.values()), format_verdicts(TINY, list(found.values()))
+    assert found["wrong-add-subtracts"].detail.startswith("2/5"), found["wrong-add-subtracts"].detail
 
 
 def test_a_hidden_test_that_checks_nothing_for_some_answers_fails_the_gate():

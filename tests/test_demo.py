@@ -1,31 +1,16 @@
-"""`grader demo` on a fresh copy of the course: the main job, end to end, run twice."""
+"""`grader demo` on a fresh copy of the course: the main job, end to end, run twice.
+
+The run is the session's fixture `demo_runs` (tests/conftest.py): tests/test_check.py reads the
+same grading for the gate.
+"""
 
 import csv
 
 import pytest
 
-from grader.demo import demo
 from grader.course import REPO_ROOT, Course
-from tests.conftest import course_copy
 
 PROBLEM_SETS_HERE = Course(REPO_ROOT).existing_problem_sets()
-
-
-@pytest.fixture(scope="module")
-def demo_runs(tmp_path_factory):
-    """The demo run twice in one course; returns (course, first CSV, second CSV, first output)."""
-    import contextlib
-    import io
-
-    course = course_copy(tmp_path_factory.mktemp("demo"), PROBLEM_SETS_HERE)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        first_status = demo(course, progress=False)
-    first = {ps: course.grades_csv(ps).read_text() for ps in PROBLEM_SETS_HERE}
-    second_status = demo(course, progress=False)
-    second = {ps: course.grades_csv(ps).read_text() for ps in PROBLEM_SETS_HERE}
-    assert first_status == 0 and second_status == 0, out.getvalue()
-    return course, first, second, out.getvalue()
 
 
 def rows(text):
