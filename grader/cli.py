@@ -94,6 +94,25 @@ def cmd_report(args):
     return 0
 
 
+def cmd_similarity(args):
+    from grader.leaderboard import namer
+    from grader.similarity import format_top, write
+
+    course = Course(args.root)
+    (ps_id,) = course.resolve_ids([args.id])
+    if not course.students(ps_id):
+        print(f"no submissions found under submitted/*/{ps_id}")
+        return 1
+    result, html_path, csv_path = write(course, ps_id, anonymous=args.anonymous, top=args.top)
+    compared = sum(not s.note for s in result.submissions)
+    print(f"{ps_id}: {compared} of {len(result.submissions)} submissions compared, {len(result.pairs)} pairs "
+          f"(pairs to look at, not findings)")
+    if result.pairs:
+        print(format_top(result, namer(course, args.anonymous), args.top))
+    print(f"\nwritten to {html_path.relative_to(course.root)} and {csv_path.relative_to(course.root)}")
+    return 0
+
+
 def cmd_export(args):
     from grader.course import run_nbgrader
 
@@ -170,6 +189,13 @@ def build_parser():
     p = sub.add_parser("report", help="HTML report and CSVs of a graded class (grades/ID-report/)")
     p.add_argument("ids", nargs="*", help=ids_help)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("similarity", help="pairs of submissions whose code overlaps, to look at "
+                                          "(grades/ID-similarity/)")
+    p.add_argument("id", help="the problem set id")
+    p.add_argument("--anonymous", action="store_true", help="show stable pseudonyms instead of student ids")
+    p.add_argument("--top", type=int, default=10, help="pairs printed and shown side by side (default: 10)")
+    p.set_defaults(func=cmd_similarity)
 
     p = sub.add_parser("export", help="the gradebook as a CSV for a learning-management system")
     p.add_argument("--to", default="grades/lms.csv", help="the CSV to write (default: grades/lms.csv)")

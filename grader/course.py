@@ -47,6 +47,10 @@ class Course:
     def grades_csv(self, ps_id):
         return self.root / "grades" / f"{ps_id}.csv"
 
+    def similarity_html(self, ps_id):
+        """The page `grader similarity` writes (grader/similarity.py); the class report links to it."""
+        return self.root / "grades" / f"{ps_id}-similarity" / "similarity.html"
+
     @property
     def db_path(self):
         """The SQLite gradebook's file (meaningful only when db_url is a sqlite:/// URL)."""

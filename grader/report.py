@@ -11,6 +11,9 @@ the message each failed test printed. Writes, under grades/<ID>-report/:
     integrity.csv  integrity flags and repairs, one row per finding
     leaderboard.csv (problem sets with a competition) the ranking of `grader leaderboard`
 
+When `grader similarity ID` has written grades/<ID>-similarity/similarity.html, the report links
+to it (a relative link, so the two folders can be moved together).
+
 A test "passes" when it earned all its points. Pass rates count the submissions that were
 executed (status graded or timeout); an unreadable upload has no test results, so it appears
 in the score histogram (at 0) and in the student table, not in the pass rates.
@@ -20,6 +23,7 @@ import base64
 import csv
 import html
 import io
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -243,7 +247,13 @@ def build(course, ps_id):
     return summary, tables, figures
 
 
-def render_html(ps_id, summary, tables, figures):
+def similarity_link(course, ps_id, folder):
+    """The link from a page in folder to `grader similarity`'s page, relative; None when it was not made."""
+    page = course.similarity_html(ps_id)
+    return os.path.relpath(page, folder).replace(os.sep, "/") if page.is_file() else None
+
+
+def render_html(ps_id, summary, tables, figures, similarity_href=None):
     cards = "".join(f'<div class="card">{html.escape(k)}<b>{html.escape(str(v))}</b></div>' for k, v in summary.items())
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{ps_id}: class report</title>",
              f"<style>{STYLE}</style></head><body>",
@@ -261,8 +271,11 @@ def render_html(ps_id, summary, tables, figures):
                   _table(*tables["leaderboard"])]
     header, rows = tables["integrity"]
     parts += ["<h2>Integrity flags and repairs</h2>",
-              _table(header, rows) if rows else "<p>No submission was flagged or repaired.</p>",
-              "<h2>Grading time</h2>", _figure(figures["timing"], "grading time per notebook"),
+              _table(header, rows) if rows else "<p>No submission was flagged or repaired.</p>"]
+    if similarity_href:
+        parts += [f"<p><a href=\"{html.escape(similarity_href)}\">Code similarity</a>: pairs of submissions "
+                  "whose code overlaps, to look at (<code>grader similarity</code>).</p>"]
+    parts += ["<h2>Grading time</h2>", _figure(figures["timing"], "grading time per notebook"),
               "<h2>Students</h2>", _table(*tables["students"]), "</body></html>"]
     return "\n".join(parts)
 
@@ -279,5 +292,6 @@ def write_report(course, ps_id):
     for name, (header, rows) in tables.items():
         _write_csv(folder / f"{name}.csv", header, rows)
     path = folder / "report.html"
-    path.write_text(render_html(ps_id, summary, tables, figures), encoding="utf-8")
+    path.write_text(render_html(ps_id, summary, tables, figures, similarity_link(course, ps_id, folder)),
+                    encoding="utf-8")
     return path
