@@ -4,14 +4,15 @@ For each problem set that exists: release it (with its checks), create a synthet
 submitted/ from the source notebook (a perfect student, a blank one, one per instructor-written
 wrong solution, and a damaged upload), autograde the class, write grades/<ID>.csv and
 per-student feedback, and print the results; for a problem set with a competition, rank the
-class too (grades/<ID>-leaderboard.csv and .png); then write the class report
-(grades/<ID>-report/report.html, `grader report`). Demo students are named demo-*, so the demo never
+class too (grades/<ID>-leaderboard.csv and .png); compare the class's code (grades/<ID>-similarity/,
+`grader similarity`); then write the class report (grades/<ID>-report/report.html, `grader report`),
+which links to the similarity page. Demo students are named demo-*, so the demo never
 touches a real student's files; running it again replaces the previous demo class.
 """
 
 import shutil
 
-from grader import leaderboard, notebooks, release, report, submissions
+from grader import leaderboard, notebooks, release, report, similarity, submissions
 from grader.autograde import format_table, grade_batch, sandbox_for_own_code, write_csv
 from grader.course import run_nbgrader
 
@@ -73,6 +74,9 @@ def demo(course, *, smoke=True, progress=True):
             print(f"== {ps_id}: competition leaderboard")
             print(leaderboard.format_table(entries))
             print(f"\n   leaderboard: {csv_path.relative_to(course.root)}, {png_path.relative_to(course.root)}")
+        compared, similarity_path, _ = similarity.write(course, ps_id, students=list(described))
+        print(f"== {ps_id}: code similarity: {similarity_path.relative_to(course.root)} "
+              f"({len(compared.pairs)} pairs to look at, not findings)")
         html_path = report.write_report(course, ps_id)
         print(f"== {ps_id}: class report: {html_path.relative_to(course.root)} (open it in a browser)")
     return status

@@ -98,6 +98,9 @@ def test_demo_writes_the_class_report(demo_runs, ps_id):
         # demo-perfect passes every test and demo-blank fails every one.
         assert int(t["attempted"]) == len(graded) and 1 <= int(t["passed"]) < len(graded), t
     assert (folder / "leaderboard.csv").exists() == (ps_id == "ps2_cnn_resnet")
+    # the demo compares the class's code too, and the report links to that page
+    assert f"== {ps_id}: code similarity: grades/{ps_id}-similarity/similarity.html" in out
+    assert 'href="../' + ps_id + '-similarity/similarity.html"' in html
 
 
 @pytest.mark.e2e
