@@ -12,6 +12,7 @@ The class is chosen so that every number in the report is known from the scenari
 """
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -107,8 +108,10 @@ window.addEventListener('load', function () {
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(chromium() is None, reason="needs Debian's chromium (.ci/run installs it)")
 def test_report_renders_in_headless_chromium(graded_class, tmp_path):
+    if chromium() is None:  # CI installs it and sets GRADER_REQUIRE_BROWSER=1: there a missing one fails
+        (pytest.fail if os.environ.get("GRADER_REQUIRE_BROWSER") else pytest.skip)(
+            "needs Debian's chromium (.ci/run installs it)")
     _, html_path = graded_class
     probe = tmp_path / "report-probe.html"
     probe.write_text(html_path.read_text().replace("</body>", PROBE + "</body>"))
