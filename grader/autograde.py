@@ -29,7 +29,7 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from grader import inert, notebooks, prepare
+from grader import inert, notebooks, prepare, sandbox
 from grader.execute import Limits, run_job
 from grader.gradebook import course_config, course_id, submission_scores
 
@@ -250,7 +250,6 @@ NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: student code runs with your own ri
 
 def require_sandbox(sandboxed):
     """Stops before grading when kernels cannot be sandboxed and the grader did not opt out."""
-    from grader import sandbox
     problem = sandbox.isolation_problem() if sandboxed else None
     if problem:
         raise NoSandbox(f"cannot grade safely: {problem}.\nTo grade anyway, with student code running under "
@@ -260,7 +259,6 @@ def require_sandbox(sandboxed):
 def sandbox_for_own_code(what):
     """For grading the pack's own notebooks (`grader check`, `grader demo`): the sandbox where
     there is one, else a loud note and none. Submissions from students always need one."""
-    from grader import sandbox
     problem = sandbox.isolation_problem()
     if problem:
         print(f"NOTE: no sandbox on this machine ({problem}). {what} grades only notebooks the pack made "
@@ -360,8 +358,10 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
         done(Result(job.student, "failed", f"grading failed twice (the worker died or the job raised): "
                                            f"{message}"[:300], repairs=repairs.get(job.student, [])))
 
+    sandbox.reap_orphans()  # sandboxes a killed batch left behind (see sandbox.orphans)
     _run_jobs(prepared_jobs(), workers=min(workers, len(students)), scheduler=scheduler, gpu=gpu,
               on_done=on_done, on_error=on_error)
+    sandbox.reap_orphans()  # and those of a worker that died during this one
     bar.close()
     for result in results.values():
         result.max_auto = result.max_auto or max_auto  # an ungraded submission scores 0 out of the full total

@@ -725,6 +725,8 @@ def run_job(job):
     if job.limits.sandbox and not sandbox.can_isolate():  # a worker of a cluster that cannot: no silent downgrade
         outcome.error = f"this worker cannot sandbox kernels: {sandbox.isolation_problem()}"
         return outcome
+    if job.limits.sandbox and job.limits.on_worker:  # a cluster's machine: its own killed workers' leftovers
+        sandbox.reap_orphans()
     base = tempfile.mkdtemp()
     os.chmod(base, 0o711)  # see Sandbox: the sandbox's user id reaches job/mounts only
     try:

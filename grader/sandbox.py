@@ -131,6 +131,60 @@ def isolation(sandboxed=True):
             f"processes: {pids or 'rlimit per sandbox'}")
 
 
+# --- sandboxes whose worker is gone ---------------------------------------------------------------
+
+def _proc(pid):
+    """(cmdline, parent pid, pid-namespace depth) of a process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read().decode(errors="replace")
+        with open(f"/proc/{pid}/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+        return cmdline, int(status["PPid"]), len(status.get("NSpid", "").split())
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def orphans():
+    """Pids of sandboxes whose launcher is gone: bubblewrap's outer process reparented to init,
+    or the sandbox's process 1 whose outer bubblewrap died.
+
+    The chain that ends a sandbox with its worker has one gap: bubblewrap's child sets its
+    parent-death signal only after it was forked, and never checks whether its parent died in
+    between. A worker killed at that instant leaves a whole sandbox running, with nobody to close
+    it (one was found after a test killed a batch mid-run). grade_batch reaps such sandboxes when it
+    starts and when it ends.
+    """
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        me = _proc(int(name))
+        if me is None or INNER not in me[0]:
+            continue
+        cmdline, parent, depth = me
+        if depth >= 2:  # the sandbox's process 1 (inside its PID namespace): is its outer bwrap alive?
+            outer = _proc(parent)
+            if outer is None or INNER not in outer[0]:
+                found.append(int(name))
+        elif parent == 1:  # an outer bwrap whose launcher's worker died without taking it along
+            found.append(int(name))
+    return found
+
+
+def reap_orphans():
+    """Kills every orphaned sandbox this user may kill (killing a sandbox's process 1 ends every
+    process in it); returns their pids."""
+    reaped = []
+    for pid in orphans():
+        try:
+            os.kill(pid, signal.SIGKILL)
+            reaped.append(pid)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return reaped
+
+
 # --- the grader's side of the kernel's sockets ---------------------------------------------------
 
 def host_path(info_path, inside, timeout=30.0):

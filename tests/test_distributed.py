@@ -9,8 +9,10 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
+from grader import sandbox
 from grader.autograde import default_limits, grade_batch
 from grader.gradebook import submission_scores
 from tests.conftest import TINY, submit_scenario, tiny_course
@@ -97,3 +99,7 @@ def test_a_killed_batch_resumes_without_regrading_or_duplicating(tmp_path):
     rows = sqlite3.connect(course.db_path).execute(
         "SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
     assert sorted(rows) == sorted((s, 1) for s in students), "a grade was lost or duplicated"
+    # No sandbox of the killed batch is left running (grade_batch reaps orphans: sandbox.orphans).
+    left = [p.info["pid"] for p in psutil.process_iter(["pid", "cmdline"])
+            if sandbox.INNER in " ".join(p.info["cmdline"] or [])]
+    assert not left, f"sandboxes outlived the killed batch: {left}"

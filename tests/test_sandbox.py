@@ -150,3 +150,49 @@ def test_no_sandbox_grades_and_says_so_at_the_start_at_the_end_and_in_the_csv(pr
     assert capsys.readouterr().err.count("WARNING: --no-sandbox") == 2
     (row,) = csv.DictReader(open(course.grades_csv(TINY)))
     assert row["autograded_score"] == "5" and row["isolation"].startswith("NONE (--no-sandbox)")
+
+
+def _alive(marker):
+    import psutil
+
+    return [p.pid for p in psutil.process_iter(["cmdline", "status"])
+            if marker in " ".join(p.info["cmdline"] or []) and p.info["status"] != psutil.STATUS_ZOMBIE]
+
+
+def test_a_sandbox_whose_launcher_died_is_reaped(tmp_path):
+    """bubblewrap's child arms its parent-death signal only after it is forked, and never checks
+    whether its parent died in between: a worker killed at that instant leaves a whole sandbox
+    running that nobody will close (one was found after a test killed a batch mid-run). Made here
+    on purpose: a sandbox without --die-with-parent whose outer bubblewrap is killed. Catches a
+    reaper that misses it, and one that also kills a sandbox whose launcher is alive."""
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import require_sandbox
+
+    require_sandbox()
+    spec = _spec(bwrap=sandbox.find_bwrap(), keep_ro=[sys.prefix, sys.base_prefix], mounts=str(tmp_path))
+    lost_args = sandbox.bwrap_args(spec, ["/bin/sleep", "4243"])
+    lost_args.remove("--die-with-parent")
+    lost = subprocess.Popen(lost_args, close_fds=False, start_new_session=True)
+    kept = subprocess.Popen(sandbox.bwrap_args(spec, ["/bin/sleep", "4244"]), close_fds=False, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (_alive("sleep 4243") and _alive("sleep 4244")):
+            time.sleep(0.1)
+        assert sandbox.orphans() == [], "a sandbox whose launcher is alive is no orphan"
+        lost.kill()  # the outer bubblewrap dies; its child (the sandbox's process 1) stays
+        lost.wait()
+        time.sleep(0.5)
+        assert _alive("sleep 4243"), "the sandbox should have outlived its outer bubblewrap (no --die-with-parent)"
+        assert len(sandbox.reap_orphans()) == 1
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive("sleep 4243"):
+            time.sleep(0.1)
+        assert not _alive("sleep 4243"), "the orphaned sandbox is still running"
+        assert _alive("sleep 4244"), "the reaper killed a sandbox whose launcher is alive"
+    finally:
+        for process in (lost, kept):
+            process.kill()
+            process.wait()
