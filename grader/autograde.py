@@ -368,6 +368,11 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
     return [results[s] for s in students]
 
 
+# The grades CSV's columns before one column per graded cell (its grade id: the points earned).
+CSV_COLUMNS = ("student_id", "status", "autograded_score", "autograded_max", "late_penalty", "manual_points_pending",
+               "seconds", "startup_seconds", "integrity_flags", "repairs", "message", "isolation")
+
+
 def write_csv(course, ps_id, results):
     """grades/<ID>.csv: one row per student, with a column per graded cell."""
     source_nb = notebooks.read(course.source_notebook(ps_id))
@@ -376,9 +381,7 @@ def write_csv(course, ps_id, results):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["student_id", "status", "autograded_score", "autograded_max", "late_penalty",
-                         "manual_points_pending", "seconds", "startup_seconds", "integrity_flags", "repairs",
-                         "message", "isolation"] + [gid for gid, _, _ in cells])
+        writer.writerow(list(CSV_COLUMNS) + [gid for gid, _, _ in cells])
         max_auto = sum(points for _, points, kind in cells if kind == "autograded")
         manual = sum(points for _, points, kind in cells if kind == "manual")
         for r in results:

@@ -107,14 +107,33 @@ def results_from_csv(text):
     published, read back, with a test's points under its grade id."""
     import csv
 
-    from grader.autograde import Result
+    from grader.autograde import CSV_COLUMNS, Result
 
-    fixed = {"student_id", "status", "autograded_score", "autograded_max", "late_penalty", "manual_points_pending",
-             "seconds", "startup_seconds", "integrity_flags", "repairs", "message", "isolation"}
     results = {}
     for row in csv.DictReader(text.splitlines()):
-        tests = {k: float(v) for k, v in row.items() if k not in fixed}
+        tests = {k: float(v) for k, v in row.items() if k not in CSV_COLUMNS}
         results[row["student_id"]] = Result(row["student_id"], row["status"], row["message"],
                                             auto=float(row["autograded_score"]), max_auto=float(row["autograded_max"]),
                                             tests=tests)
     return results
+
+
+def hidden_lines(source_nb):
+    """Lines only the hidden test blocks hold (not also shown to students), long enough to be recognised."""
+    from grader import notebooks
+
+    hidden, public = set(), set()
+    for cell in source_nb.cells:
+        block = notebooks.hidden_source(cell.source) if cell.cell_type == "code" else None
+        hidden |= {line.strip() for line in (block or "").split("\n") if len(line.strip()) >= 16}
+        public |= {line.strip() for line in notebooks.visible_source(cell.source).split("\n")}
+    return hidden - public
+
+
+def page_text(markup):
+    """What a reader of an HTML page sees: tags removed, entities decoded. Highlighted code is
+    split into spans, so a search for code must look here, not in the markup."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))

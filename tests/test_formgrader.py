@@ -39,10 +39,8 @@ downloaded). Without them the test is skipped, saying what is missing; with GRAD
 
 import contextlib
 import csv
-import html
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -58,7 +56,7 @@ from grader import cli, notebooks, release, submissions
 from grader.autograde import grade_batch, write_csv
 from grader.course import REPO_ROOT, kill_tree, run_nbgrader
 from grader.gradebook import course_id
-from tests.conftest import course_copy, require_sandbox
+from tests.conftest import course_copy, hidden_lines, page_text, require_sandbox
 
 PS = "ps4_analytic"
 STUDENT = "alice"
@@ -165,21 +163,6 @@ def headless_chromium(tmp):
         yield driver
     finally:
         driver.quit()
-
-
-def hidden_lines(source_nb):
-    """Lines only the hidden test blocks hold (not also shown to students), long enough to be recognised."""
-    hidden, public = set(), set()
-    for cell in source_nb.cells:
-        block = notebooks.hidden_source(cell.source) if cell.cell_type == "code" else None
-        hidden |= {line.strip() for line in (block or "").split("\n") if len(line.strip()) >= 16}
-        public |= {line.strip() for line in notebooks.visible_source(cell.source).split("\n")}
-    return hidden - public
-
-
-def page_text(markup):
-    """What a reader of an HTML page sees: tags removed, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 @pytest.mark.e2e

@@ -7,7 +7,6 @@ once, in a single batch on the Dask engine (so hostile notebooks run next to hon
 each test asserts the exact score and flag its scenario must get.
 """
 
-import html as htmllib
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from grader import cgroups, notebooks, sandbox
 from grader.autograde import default_limits, grade_batch
 from tests.conftest import HOSTILE as FIXTURES
 from tests.conftest import TINY as PS
-from tests.conftest import require_sandbox, submit_scenario, tiny_course
+from tests.conftest import hidden_lines, page_text, require_sandbox, submit_scenario, tiny_course
 
 PS3 = "ps3_conv1d_numpy"
 # The same families on ps3 (33 autograded points): tests/fixtures/hostile/ps3/submitted-<scenario>.ipynb.
@@ -147,16 +146,6 @@ def test_ps3_scenario_gets_exactly_its_score(graded_ps3, scenario):
         assert [t for t, points in r.tests.items() if points == 0 and t.startswith("test_")] == ["test_forward"]
 
 
-def _hidden_lines(source_nb):
-    """Lines only the hidden blocks hold (not also shown to students), long enough to be recognised."""
-    hidden, public = set(), set()
-    for cell in source_nb.cells:
-        block = notebooks.hidden_source(cell.source) if cell.cell_type == "code" else None
-        hidden |= {line.strip() for line in (block or "").split("\n") if len(line.strip()) >= 16}
-        public |= {line.strip() for line in notebooks.visible_source(cell.source).split("\n")}
-    return hidden - public
-
-
 def _kernel_outputs(course, ps_id, student):
     """Everything the student's kernel produced in the autograded notebook (not the judge's verdicts)."""
     nb = notebooks.read(course.autograded_notebook(student, ps_id))
@@ -176,7 +165,7 @@ def test_no_hidden_test_reaches_the_students_kernel(graded, graded_ps3):
     """The kernel never receives a hidden block: a thread echoing the kernel's input history and a
     function printing the source of every frame that calls it print none of it."""
     for (course, results), ps_id in [(graded[:2], PS), (graded_ps3, PS3)]:
-        hidden = _hidden_lines(notebooks.read(course.source_notebook(ps_id)))
+        hidden = hidden_lines(notebooks.read(course.source_notebook(ps_id)))
         assert len(hidden) > 5
         spy = _kernel_outputs(course, ps_id, "echoes-hidden-tests")
         assert "HISTORY:" in spy and "CALLER:" in spy, "the attack did not run"
@@ -363,7 +352,7 @@ def test_feedback_shows_messages_but_not_hidden_tests(graded):
     assert "mean_square([1, 2, 3]) is 14/3" in html, "the failed visible test's message is shown"
     # On the page's text, not its HTML: highlighted code is split into spans, where "rtol=1e-12"
     # would never appear as such even if the hidden test were shown.
-    text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
+    text = page_text(html)
     assert "assert add(1, 2) == 3" in text, "the visible test's code is shown (so the text can show code)"
     assert "default_rng" not in text and "rtol=1e-12" not in text, "hidden test code leaked into feedback"
     assert "hidden tests ran here" in html
