@@ -1,6 +1,8 @@
 """Shared fixtures. End-to-end tests work on throwaway copies of the course directory."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +139,67 @@ def page_text(markup):
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+# --- running the suite in parallel (pytest-xdist, `make test`) ------------------------------------
+# Each test file runs whole in one worker process, so that a module's fixture (one grading of a
+# class) is built once; test_check and test_demo share the session's demo run (demo_runs above) and
+# run in one worker. The groups that take longest start first, so that no worker is left with a
+# long group at the end. Without xdist none of this changes anything.
+# (A scheduler of our own, not xdist's `loadgroup`: with pytest 9.2 and xdist 3.8 its group marks
+# never reach the node ids, and every test was scheduled on its own: the demo ran in both workers.)
+SHARED_GROUPS = {"test_check.py": "demo", "test_demo.py": "demo"}
+# The longest groups of a full run on 2 cores, started first (the demo group: about 10 minutes).
+FIRST = ["demo", "test_hostile_submissions.py", "test_nbgrader_plain.py", "test_ps2_competition.py",
+         "test_colab.py", "test_autograde.py", "test_distributed.py", "test_bad_uploads.py"]
+
+
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # Two test processes on 2 cores already keep both busy: one thread each (and in everything they
+    # start without choosing its own: kernels, nbclient runs). With OpenMP's default of one thread
+    # per core, four busy-waiting threads share two cores, and a notebook run took 10x longer.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+
+def _group(path):
+    name = Path(path).name
+    return SHARED_GROUPS.get(name, name)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {group: k for k, group in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(_group(item.path), len(FIRST)))  # stable: file order kept within a group
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        """One work unit per group (a test file, or the demo's files), handed out in collection order."""
+
+        def _split_scope(self, nodeid):
+            return _group(nodeid.split("::", 1)[0])
+
+    config.option.loadscopereorder = False  # keep FIRST's order, not "most tests first"
+    return ByGroup(config, log)
+
+
+def started_by_another_test_worker(pid):
+    """True when process pid descends from another pytest-xdist worker of this run: a test that
+    looks for processes its own grading left behind must not count a neighbour's running ones.
+    A process left behind is reparented to init, away from every worker, and still counts."""
+    import os
+
+    import psutil
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return False
+    me = psutil.Process()
+    try:
+        others = {p.pid for p in me.parent().children() if p.pid != me.pid}
+        return any(p.pid in others for p in psutil.Process(pid).parents())
+    except psutil.Error:  # gone meanwhile: not left behind
+        return True
+

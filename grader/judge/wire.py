@@ -13,6 +13,7 @@ whitelisted dtype, within size and depth limits. Anything else is a MalformedRep
 """
 
 import math
+import sys
 import types
 import weakref
 
@@ -206,7 +207,26 @@ class _Pickler(cloudpickle.Pickler):
                                      f"keyword-only defaults")
                 # Rebuilt in the kernel over the notebook's namespace; closures travel as copies.
                 return (types.FunctionType, (obj.__code__, USER_NS, obj.__name__, obj.__defaults__, obj.__closure__))
+        compact = _compact_tensor(obj)
+        if compact is not None:
+            return compact.__reduce_ex__(self.proto)
         return super().reducer_override(obj)
+
+
+def _compact_tensor(obj):
+    """A copy of a tensor that views a larger storage, holding only its own elements; else None.
+
+    A tensor pickles its whole storage: a slice `images[i:i + 500]` of 10,000 CIFAR images would
+    carry all 10,000 (measured: 12 MB instead of 3 MB per call of ps2's competition test, about
+    4 s each, as the kernel parses the request). NumPy arrays pickle only their own elements.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or type(obj) is not torch.Tensor or obj.layout != torch.strided or obj.requires_grad \
+            or obj.is_quantized or obj.device.type == "meta":
+        return None
+    if obj.untyped_storage().nbytes() <= obj.numel() * obj.element_size():
+        return None
+    return obj.clone(memory_format=torch.contiguous_format)
 
 
 def ship(request, judge_globals):

@@ -131,3 +131,14 @@ def test_nothing_a_solution_function_built_is_shipped():
             wire.ship(("run", len, (leak,), {}), judge)
     wire.ship(("run", len, (net.state_dict(),), {}), judge)  # weights chosen by the test are its inputs
     wire.ship(("run", len, (torch.nn.Linear(2, 3),), {}), judge)
+
+
+def test_a_slice_of_a_tensor_is_shipped_without_the_rest_of_its_storage():
+    judge = {"__name__": wire.JUDGE_MODULE}
+    images = torch.rand(1000, 3, 32, 32)                       # 12 MB
+    whole = len(wire.ship(("run", len, (images,), {}), judge))
+    part = wire.ship(("run", len, (images[100:200], images[:, 0, :2].T), {}), judge)
+    assert len(part) < 0.25 * whole, f"{len(part)} bytes for a tenth of the images and one channel's view"
+    _, _, (first, channel), _ = unpickle_in({}, part)
+    assert torch.equal(first, images[100:200]) and torch.equal(channel, images[:, 0, :2].T)
+    assert channel.shape == (32, 2, 1000) and not first.requires_grad
