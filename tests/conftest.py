@@ -104,6 +104,35 @@ def demo_runs(tmp_path_factory):
     return course, first, second, out.getvalue()
 
 
+@pytest.fixture(scope="session")
+def solution_again(tmp_path_factory):
+    """solution_again(ps_id) -> the grades CSV (text) of the problem set's source notebook, graded
+    once more in a course of its own: the gate's determinism check (it must score what the demo's
+    perfect student scored, test by test). Shared by the test processes of a parallel run: the
+    first to ask grades under a file lock, the others read its CSV. tests/test_check_again.py asks
+    early, in the process that does not run the demo, so the demo's process need not grade it."""
+    import fcntl
+
+    from grader import notebooks, release, submissions
+    from grader.autograde import grade_batch, write_csv
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
+
+    def get(ps_id):
+        out = shared / f"solution-again-{ps_id}.csv"
+        with open(shared / f"solution-again-{ps_id}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not out.exists():
+                again = course_copy(tmp_path_factory.mktemp(f"again-{ps_id}"), [ps_id], wrong_solutions=False)
+                release.generate(again, ps_id)
+                submissions.write_submission(again, "solution-again", ps_id, notebooks.read(again.source_notebook(ps_id)))
+                write_csv(again, ps_id, grade_batch(again, ps_id, ["solution-again"], smoke=True, progress=False))
+                out.write_text(again.grades_csv(ps_id).read_text())
+        return out.read_text()
+    return get
+
+
 def results_from_csv(text):
     """{student: Result} from a grades CSV (grader/autograde.py's write_csv): what the grader
     published, read back, with a test's points under its grade id."""
@@ -150,7 +179,7 @@ def page_text(markup):
 # never reach the node ids, and every test was scheduled on its own: the demo ran in both workers.)
 SHARED_GROUPS = {"test_check.py": "demo", "test_demo.py": "demo"}
 # The longest groups of a full run on 2 cores, started first (the demo group: about 10 minutes).
-FIRST = ["demo", "test_hostile_submissions.py", "test_nbgrader_plain.py", "test_ps2_competition.py",
+FIRST = ["demo", "test_check_again.py", "test_hostile_submissions.py", "test_nbgrader_plain.py", "test_ps2_competition.py",
          "test_colab.py", "test_autograde.py", "test_distributed.py", "test_bad_uploads.py"]
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from grader import notebooks, release, submissions
-from grader.autograde import Result, grade_batch, write_csv
+from grader import notebooks
+from grader.autograde import Result
 from grader.check import check, format_verdicts, judge, wrong_solutions
 from grader.check import gate as gate_verdicts
 from grader.course import REPO_ROOT, Course
 from grader.submissions import WrongSolution
-from tests.conftest import TINY, course_copy, require_sandbox, results_from_csv, tiny_course
+from tests.conftest import TINY, require_sandbox, results_from_csv, tiny_course
 
 POINTS = {"test_a": 2.0, "test_b": 3.0}
 
@@ -79,13 +79,14 @@ def gate_cases():
 
 
 @pytest.fixture(scope="session")
-def gate(demo_runs, tmp_path_factory):
+def gate(demo_runs, solution_again):
     """The gate's verdicts for each problem set, on first use, without grading the roster again:
     the solution, the blank release and every wrong solution are the session's demo class
     (tests/conftest.py's demo_runs: demo-perfect, demo-blank, demo-<wrong solution>), read back
     from the grades CSV the demo published. "solution-again" is the source notebook itself,
-    graded in a course of its own: it must score exactly what demo-perfect scored, test by test.
-    `check()` itself, which grades its own roster, runs end to end on tiny below."""
+    graded in a course of its own (conftest's solution_again): it must score exactly what
+    demo-perfect scored, test by test. `check()` itself, which grades its own roster, runs end to
+    end on tiny below."""
     demo_course, first, _, _ = demo_runs
     cache = {}
 
@@ -95,11 +96,7 @@ def gate(demo_runs, tmp_path_factory):
             wrongs = wrong_solutions(Course(REPO_ROOT), ps_id)
             results = {"solution": graded["demo-perfect"], "blank": graded["demo-blank"],
                        **{f"wrong-{w.name}": graded[f"demo-{w.name}"] for w in wrongs}}
-            again = course_copy(tmp_path_factory.mktemp(f"again-{ps_id}"), [ps_id], wrong_solutions=False)
-            release.generate(again, ps_id)
-            submissions.write_submission(again, "solution-again", ps_id, notebooks.read(again.source_notebook(ps_id)))
-            write_csv(again, ps_id, grade_batch(again, ps_id, ["solution-again"], smoke=True, progress=False))
-            results["solution-again"] = results_from_csv(again.grades_csv(ps_id).read_text())["solution-again"]
+            results["solution-again"] = results_from_csv(solution_again(ps_id))["solution-again"]
             found = gate_verdicts(demo_course, ps_id, results, wrongs)
             print(format_verdicts(ps_id, found))
             cache[ps_id] = {v.submission: v for v in found}

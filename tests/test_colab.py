@@ -119,6 +119,8 @@ def run_in(python, nb, folder, timeout=600):
     home.mkdir(exist_ok=True)
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(home), SMOKE_ENV: "1", "MPLBACKEND": "Agg",
            "LANG": "C.UTF-8"}
+    # The test runner's thread limit (tests/conftest.py, under pytest-xdist) is not a package: keep it.
+    env.update({k: os.environ[k] for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ})
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(kernels)
     try:
