@@ -24,3 +24,19 @@ def test_run_prints_the_table_and_writes_json(tmp_path):
     # status must say which it was, and nothing else may fail.
     assert proc.returncode == (0 if ratio <= target else 1), proc.stdout[-2000:] + proc.stderr[-2000:]
     assert result["machine"]["cpu_cores"] >= 1
+
+
+def test_full_size_benches_still_find_their_notebook_cells(monkeypatch):
+    # bench/ps1_full_size.py and bench/ps2_full_size.py run the source notebooks' own cells by grade
+    # id; a renamed cell or a changed fit cell must break this test, not the next GPU session.
+    import importlib.util
+    for name, expected in [("ps1_full_size", ("fit_mlp", "y_grid", "make_classifier", "train_epoch")),
+                           ("ps2_full_size", ("build_competition_model", "make_optimizer", "ResNet", "baseline_model"))]:
+        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "bench" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        monkeypatch.setenv("DLCOURSE_SMOKE", "1")  # notebook_namespace must switch full mode on itself
+        ns = module.notebook_namespace()
+        assert not ns["SMOKE"], name
+        for key in expected:
+            assert callable(ns[key]) or key == "y_grid", (name, key)
