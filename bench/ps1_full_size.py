@@ -21,8 +21,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import torch
+import torchvision
+from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -49,7 +50,6 @@ class MNISTShaped(torch.utils.data.Dataset):
     """Random 28x28 grey bytes served the way torchvision's MNIST serves them: PIL image -> transform."""
 
     def __init__(self, n, seed):
-        import torchvision
         gen = torch.Generator().manual_seed(seed)
         self.data = torch.randint(0, 256, (n, 28, 28), dtype=torch.uint8, generator=gen)
         self.targets = torch.randint(0, 10, (n,), generator=gen)
@@ -62,8 +62,12 @@ class MNISTShaped(torch.utils.data.Dataset):
         return len(self.data)
 
     def __getitem__(self, i):
-        from PIL import Image
         return self.transform(Image.fromarray(self.data[i].numpy(), mode="L")), int(self.targets[i])
+
+
+def parameters(layer_sizes):
+    """Weights and biases of an MLP with these layer sizes."""
+    return sum(a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
 def depth_sweep(ns):
@@ -96,7 +100,6 @@ def main(argv=None):
     ns = notebook_namespace()
     variance = ns["y_grid"].var().item()
     final, sweep_seconds = depth_sweep(ns)
-    params = lambda sizes: sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))  # noqa: E731
     train_seconds = training_time(ns)
     result = {"date": date.today().isoformat(),
               "machine": {"cpu_cores": os.cpu_count(), "platform": platform.platform(), "torch": torch.__version__,
@@ -104,14 +107,14 @@ def main(argv=None):
               "target_variance": round(variance, 4), "adam_steps": FULL_STEPS,
               "final_mse": {f"{depth} x {width}": round(final[i][j], 5)
                             for i, depth in enumerate((1, 2, 3)) for j, width in enumerate((16, 64))},
-              "parameters": {f"{depth} x {width}": params([2] + [width] * depth + [1])
+              "parameters": {f"{depth} x {width}": parameters([2] + [width] * depth + [1])
                              for depth in (1, 2, 3) for width in (16, 64)},
               "sweep_seconds": round(sweep_seconds, 1), "mnist_shaped_3_epochs_seconds": round(train_seconds, 1)}
     print(f"ps1 at full size, {os.cpu_count()} CPU cores, torch {torch.__version__}")
     print(f"Part 2, final MSE after {FULL_STEPS} Adam steps (target variance {variance:.4f}):")
     print(f"  {'hidden layers':>13} {'width 16':>18} {'width 64':>18}")
     for i, depth in enumerate((1, 2, 3)):
-        cells = [f"{final[i][j]:.5f} ({params([2] + [w] * depth + [1]):,} p.)" for j, w in enumerate((16, 64))]
+        cells = [f"{final[i][j]:.5f} ({parameters([2] + [w] * depth + [1]):,} p.)" for j, w in enumerate((16, 64))]
         print(f"  {depth:>13} {cells[0]:>18} {cells[1]:>18}")
     print(f"  the sweep took {sweep_seconds:.0f} s")
     print(f"Part 3, the training cell (3 epochs, batch 64) on an MNIST-shaped stand-in: {train_seconds:.0f} s")

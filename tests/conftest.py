@@ -219,8 +219,6 @@ def started_by_another_test_worker(pid):
     """True when process pid descends from another pytest-xdist worker of this run: a test that
     looks for processes its own grading left behind must not count a neighbour's running ones.
     A process left behind is reparented to init, away from every worker, and still counts."""
-    import os
-
     import psutil
 
     if "PYTEST_XDIST_WORKER" not in os.environ:
@@ -231,4 +229,3 @@ def started_by_another_test_worker(pid):
         return any(p.pid in others for p in psutil.Process(pid).parents())
     except psutil.Error:  # gone meanwhile: not left behind
         return True
-
