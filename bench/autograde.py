@@ -59,7 +59,7 @@ def make_course(where, n_students, mix="half-complete"):
     others = [("blank", submissions.blank(release_nb))]
     for w in submissions.load_wrong_solutions(ROOT / "tests" / "wrong_solutions" / PS):
         if "still-loops" not in w.name:  # seconds of Python loops would measure NumPy, not grading
-            others.append((w.name, submissions.wrong(source_nb, release_nb, w)))
+            others.append((w.name, submissions.variant(source_nb, release_nb, w)))
     students = []
     for i in range(n_students):
         if mix == "half-complete":

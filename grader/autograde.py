@@ -32,6 +32,7 @@ from tqdm import tqdm
 from grader import inert, notebooks, prepare, sandbox
 from grader.execute import Limits, run_job
 from grader.gradebook import course_config, course_id, submission_scores
+from grader.judge import verdict as verdicts
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Result:
     worker: str = ""                              # the Dask worker that graded it
     repairs: list = field(default_factory=list)   # what grader/repair.py changed, in words
     flags: list = field(default_factory=list)     # tampering seen: "where: what was found" (scores unaffected)
+    visible_failures: list = field(default_factory=list)  # tests whose visible checks failed in the student's run
 
 
 def default_workers():
@@ -91,6 +93,28 @@ def _record(course, ps_id, result, key):
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"key": key, "result": asdict(result)}, indent=1))
     os.replace(tmp, path)  # atomic: a killed batch leaves the old record or the new one
+
+
+def replies_path(course, ps_id, student):
+    """Where grade_batch(record_replies=...) keeps a submission's replies to the judge."""
+    return course.root / "grades" / ".replies" / ps_id / f"{student}.msgpack"
+
+
+def _write_replies(course, ps_id, student, replies):
+    import msgpack
+
+    path = replies_path(course, ps_id, student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(msgpack.packb(replies, use_bin_type=True))
+
+
+def read_replies(course, ps_id, student):
+    """{grade id: [[kernel, reply bytes], ...]} in call order, as the student's kernels answered
+    the judge's calls during the last grading with record_replies; {} when none were kept."""
+    import msgpack
+
+    path = replies_path(course, ps_id, student)
+    return msgpack.unpackb(path.read_bytes(), raw=False) if path.exists() else {}
 
 
 def _open_submission(course, ps_id, student):
@@ -155,6 +179,8 @@ def _collect(course, ps_id, outcome, limits):
     _save(course, ps_id, outcome.student, executed)
     scores = submission_scores(course, ps_id, outcome.student)
     cells = [c for c in executed.cells if c.cell_type == "code"]
+    visible_failures = [notebooks.grade_id(c) for c in cells if notebooks.is_autograded_test(c)
+                        and c.metadata.get(verdicts.METADATA_KEY, {}).get("visible_passed") is False]
     not_run = [c for c in cells if any(o.get("ename") == "GraderCellNotRun" for o in c.get("outputs", []))]
     notes = [f"{_cell_name(executed, i)}: {why}" for i, why in outcome.crashes]
     flags = [f"{_cell_name(executed, i) if i is not None else 'notebook'}: {why}" for i, why in outcome.flags]
@@ -173,7 +199,8 @@ def _collect(course, ps_id, outcome, limits):
     return Result(outcome.student, status, "; ".join(notes), outcome.seconds, scores["auto"],
                   scores["max_auto"], scores["manual_max"], scores["late_penalty"], scores["tests"],
                   outcome.startup_seconds, outcome.isolation, worker=outcome.worker, flags=flags,
-                  judge_seconds=outcome.judge_seconds, numpy_only_seconds=outcome.numpy_only_seconds)
+                  judge_seconds=outcome.judge_seconds, numpy_only_seconds=outcome.numpy_only_seconds,
+                  visible_failures=visible_failures)
 
 
 def _cell_name(nb, index):
@@ -278,13 +305,16 @@ def local_gpu_count():
 
 
 def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, workers=None,
-                scheduler=None, gpu=False, force=False, limits=None, data_dir="", sandboxed=True):
+                scheduler=None, gpu=False, force=False, limits=None, data_dir="", sandboxed=True,
+                record_replies=()):
     """Grades the given students (default: every submitted one); returns their Results in order.
 
     workers: parallel kernels on this machine (default: one per core); scheduler: the address
     of an existing Dask cluster to use instead; gpu: jobs need a worker with a GPU resource;
     force: re-grade submissions already graded unchanged; sandboxed=False (--no-sandbox): run
-    kernels without bubblewrap; otherwise grading stops (NoSandbox) where there is none.
+    kernels without bubblewrap; otherwise grading stops (NoSandbox) where there is none;
+    record_replies: students whose kernels' replies to the judge are kept (read_replies), for
+    `grader check`, which replays the solution's replies to the hidden tests, damaged.
     """
     students = course.students(ps_id) if students is None else list(students)
     if not students:
@@ -340,13 +370,17 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
             done(recorded)
             return None
         repairs[student] = notes + fixed.log + fixed.unplaced
-        return prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
-                                data_dir=data_dir, source_nb=source_nb)
+        job = prepare.make_job(course, ps_id, student, fixed.notebook, smoke=smoke, limits=limits,
+                               data_dir=data_dir, source_nb=source_nb)
+        job.record_replies = student in record_replies
+        return job
 
     def on_done(outcome):
         try:
             result = _collect(course, ps_id, outcome, limits)
             result.repairs = repairs[outcome.student]
+            if outcome.replies:
+                _write_replies(course, ps_id, outcome.student, outcome.replies)
         except Exception as error:  # noqa: BLE001
             result = Result(outcome.student, "failed", f"could not record the grade: {error}"[:300],
                             outcome.seconds)
@@ -370,7 +404,7 @@ def grade_batch(course, ps_id, students=None, *, smoke=False, progress=True, wor
 
 # The grades CSV's columns before one column per graded cell (its grade id: the points earned).
 CSV_COLUMNS = ("student_id", "status", "autograded_score", "autograded_max", "late_penalty", "manual_points_pending",
-               "seconds", "startup_seconds", "integrity_flags", "repairs", "message", "isolation")
+               "seconds", "startup_seconds", "integrity_flags", "repairs", "message", "isolation", "visible_failures")
 
 
 def write_csv(course, ps_id, results):
@@ -387,7 +421,7 @@ def write_csv(course, ps_id, results):
         for r in results:
             writer.writerow([r.student, r.status, f"{r.auto:g}", f"{max_auto:g}", f"{r.late_penalty:g}", f"{manual:g}",
                              f"{r.seconds:.1f}", f"{r.startup_seconds:.1f}", " | ".join(r.flags),
-                             " | ".join(r.repairs), r.message, r.isolation]
+                             " | ".join(r.repairs), r.message, r.isolation, " ".join(r.visible_failures)]
                             + [f"{r.tests.get(gid, 0.0):g}" for gid, _, _ in cells])
     return path
 

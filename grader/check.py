@@ -3,17 +3,24 @@
 In a throwaway copy of the course it releases the problem set, submits
 - the source notebook itself, twice ("solution" and "solution-again"),
 - the blank release ("blank"),
-- every instructor-written wrong solution ("wrong-<name>"),
-autogrades them all with nbgrader, and compares the scores with what each must get:
-full autograded marks, identical scores on both solution runs, zero for the blank release,
-and lost points for each wrong solution, in the tests it names.
+- every instructor-written wrong solution ("wrong-<name>", tests/wrong_solutions/<ID>/),
+- every instructor-written right solution ("right-<name>", tests/right_solutions/<ID>/): other
+  correct ways to meet the stubs' contracts,
+autogrades them all, and compares the scores with what each must get: full autograded marks for
+the solution and every right solution, identical scores on both solution runs, zero for the
+blank release, and for each wrong solution lost points in the tests it names, with the visible
+checks it names failing in the student's own run. Then, without any student, the judge's side:
+every hidden test must fail when the notebook answers something degenerate
+(grader/degenerate.py): the same flat answer to every call, or the solution's own replies with
+one of them damaged.
 """
 
+import fnmatch
 import tempfile
 from dataclasses import dataclass
 
-from grader import notebooks, release, submissions
-from grader.autograde import grade_batch, sandbox_for_own_code
+from grader import degenerate, notebooks, release, submissions
+from grader.autograde import grade_batch, read_replies, sandbox_for_own_code
 from grader.course import copy_course_skeleton
 
 
@@ -31,37 +38,72 @@ def _not_graded_reason(result):
     return None
 
 
-def judge(results, points, wrongs):
-    """Verdicts for the check's submissions. points: {grade_id: max points} of autograded tests."""
-    verdicts = []
-    solution, again, blank = results["solution"], results["solution-again"], results["blank"]
-    problem = _not_graded_reason(solution)
-    missed = [t for t, p in points.items() if solution.tests.get(t) != p]
-    verdicts.append(Verdict("solution", "full autograded marks",
-                            problem is None and not missed and solution.auto == solution.max_auto,
-                            problem or f"{solution.auto:g}/{solution.max_auto:g}"
-                            + (f"; lost: {', '.join(missed)}" if missed else "")))
-    verdicts.append(Verdict("solution-again", "the same score in every test as the first run",
-                            _not_graded_reason(again) is None and again.tests == solution.tests,
-                            _not_graded_reason(again) or f"{again.auto:g}/{again.max_auto:g}"))
-    verdicts.append(Verdict("blank", "zero autograded points",
-                            _not_graded_reason(blank) is None and blank.auto == 0,
-                            _not_graded_reason(blank) or f"{blank.auto:g}/{blank.max_auto:g}"))
-    if not wrongs:
-        verdicts.append(Verdict("wrong-*", "at least one wrong solution under tests/wrong_solutions",
-                                False, "none found"))
+def _lost(tests, messages):
+    """Lost tests, named with the message each failed with (when the autograded notebook is at hand)."""
+    return ", ".join(f"{t} ({messages[t]})" if t in messages else t for t in tests)
+
+
+def _full_marks(name, expectation, result, points, messages):
+    problem = _not_graded_reason(result)
+    missed = [t for t, p in points.items() if result.tests.get(t) != p]
+    return Verdict(name, expectation, problem is None and not missed and result.auto == result.max_auto,
+                   problem or f"{result.auto:g}/{result.max_auto:g}"
+                   + (f"; lost: {_lost(missed, messages.get(name, {}))}" if missed else ""))
+
+
+def failure_messages(course, ps_id, student):
+    """{grade id: the first line of its error} of each test the student's autograded notebook failed."""
+    from grader.judge.verdict import METADATA_KEY
+    from grader.report import failure_message
+
+    path = course.autograded_notebook(student, ps_id)
+    if not path.exists():
+        return {}
+    return {notebooks.grade_id(c): failure_message(c) for c in notebooks.read(path).cells
+            if notebooks.is_autograded_test(c) and not c.metadata.get(METADATA_KEY, {}).get("passed")}
+
+
+def judge(results, points, wrongs, rights=(), messages=None):
+    """Verdicts for the check's submissions. points: {grade_id: max points} of autograded tests;
+    messages: {submission: {grade id: failure message}}, shown with unexpected losses. A
+    submission missing from results (not graded: `--only`) gets no verdict."""
+    verdicts, messages = [], messages or {}
+    if "solution" in results:
+        verdicts.append(_full_marks("solution", "full autograded marks", results["solution"], points, messages))
+        if "solution-again" in results:
+            solution, again = results["solution"], results["solution-again"]
+            verdicts.append(Verdict("solution-again", "the same score in every test as the first run",
+                                    _not_graded_reason(again) is None and again.tests == solution.tests,
+                                    _not_graded_reason(again) or f"{again.auto:g}/{again.max_auto:g}"))
+        for kind, variants in (("wrong", wrongs), ("right", rights)):
+            if not variants:
+                verdicts.append(Verdict(f"{kind}-*", f"at least one {kind} solution under tests/{kind}_solutions",
+                                        False, "none found"))
+    if "blank" in results:
+        blank = results["blank"]
+        verdicts.append(Verdict("blank", "zero autograded points",
+                                _not_graded_reason(blank) is None and blank.auto == 0,
+                                _not_graded_reason(blank) or f"{blank.auto:g}/{blank.max_auto:g}"))
+    for r in rights:
+        if f"right-{r.name}" in results:
+            verdicts.append(_full_marks(f"right-{r.name}", f"full autograded marks ({r.description})",
+                                        results[f"right-{r.name}"], points, messages))
     for w in wrongs:
+        if f"wrong-{w.name}" not in results:
+            continue
         r = results[f"wrong-{w.name}"]
         problem = _not_graded_reason(r)
-        unknown = [t for t in w.must_lose + w.must_keep if t not in points]
+        unknown = [t for t in w.must_lose + w.must_keep + w.visible_fails if t not in points]
         kept = [t for t in w.must_lose if r.tests.get(t, 0.0) >= points.get(t, 0.0)]
         lost = [t for t in w.must_keep if r.tests.get(t, 0.0) < points.get(t, 0.0)]
-        ok = problem is None and not unknown and not kept and not lost and r.auto < r.max_auto
+        unseen = [t for t in w.visible_fails if t not in r.visible_failures]
+        ok = problem is None and not unknown and not kept and not lost and not unseen and r.auto < r.max_auto
         detail = problem or "; ".join(filter(None, [
             f"{r.auto:g}/{r.max_auto:g}",
             unknown and f"unknown test ids {unknown}",
             kept and f"kept the points of {kept}",
-            lost and f"lost the points of {lost}",
+            lost and f"lost the points of [{_lost(lost, messages.get(f'wrong-{w.name}', {}))}]",
+            unseen and f"the visible checks of {unseen} passed in the student's run: the student would not see the bug",
         ]))
         verdicts.append(Verdict(f"wrong-{w.name}", f"loses points ({w.description})", ok, detail))
     return verdicts
@@ -71,105 +113,161 @@ def wrong_solutions(course, ps_id):
     return submissions.load_wrong_solutions(submissions.wrong_solutions_dir(course, ps_id))
 
 
-def roster(source_nb, release_nb, wrongs):
+def right_solutions(course, ps_id):
+    return submissions.load_right_solutions(submissions.right_solutions_dir(course, ps_id))
+
+
+def roster(source_nb, release_nb, wrongs, rights=()):
     """{submission name: notebook}: what the gate grades (see the module's docstring)."""
     nbs = {"solution": source_nb, "solution-again": source_nb, "blank": submissions.blank(release_nb)}
     for w in wrongs:
-        nbs[f"wrong-{w.name}"] = submissions.wrong(source_nb, release_nb, w)
+        nbs[f"wrong-{w.name}"] = submissions.variant(source_nb, release_nb, w)
+    for r in rights:
+        nbs[f"right-{r.name}"] = submissions.variant(source_nb, release_nb, r)
     return nbs
 
 
-def gate(course, ps_id, results, wrongs, *, smoke=True):
+def gate(course, ps_id, results, wrongs, rights=(), *, smoke=True, replies=None, judge_side=True,
+         messages=None):
     """The gate's Verdicts, given the roster's results ({submission name: Result}) graded in
-    `course`, which holds the source and the generated release of ps_id."""
+    `course`, which holds the source and the generated release of ps_id. replies: the solution's
+    recorded replies to the judge ({grade id: [[kernel, bytes]]}, grade_batch's record_replies),
+    for the damaged-replies check; judge_side=False leaves out the checks that need no student
+    (judge_checks, which a caller may run apart); messages: {submission name: {grade id: failure
+    message}}, by default read from the autograded notebooks of `course`."""
     source_nb = notebooks.read(course.source_notebook(ps_id))
     release_nb = notebooks.read(course.release_notebook(ps_id))
     problems = (release.leaks(source_nb, release_nb) + release.stubs(source_nb, release_nb)
                 + release.unjudged(source_nb) + release.helpers_defined_later(source_nb))
     verdicts = [Verdict("release", "no leaked solutions, a stub for every solution, a hidden block in every test",
-                        not problems, "; ".join(problems)), *judge_checks(source_nb, smoke)]
+                        not problems, "; ".join(problems))]
+    if judge_side:
+        verdicts += judge_checks(source_nb, smoke, replies)
     points = {gid: p for gid, p, kind in notebooks.graded_cells(source_nb) if kind == "autograded"}
-    return verdicts + judge(results, points, wrongs)
+    if messages is None:
+        messages = {name: failure_messages(course, ps_id, name) for name in results}
+    return verdicts + judge(results, points, wrongs, rights, messages)
 
 
-def check(course, ps_id, *, smoke=True, progress=True):
-    """Runs the gate for one problem set in a throwaway copy of the course; returns its Verdicts."""
+def check(course, ps_id, *, smoke=True, progress=True, only=None):
+    """Runs the gate for one problem set in a throwaway copy of the course; returns its Verdicts.
+
+    only: shell-style patterns (`right-*`, `wrong-dx-*`) that cut the roster down to the matching
+    submissions; the judge's checks, which need the solution's replies, run when "solution" is
+    among them."""
     wrongs = wrong_solutions(course, ps_id)  # from the course's tests/, which the copy lacks
+    rights = right_solutions(course, ps_id)
     with tempfile.TemporaryDirectory(prefix=f"grader-check-{ps_id}-") as tmp:
         work = copy_course_skeleton(course, tmp, [ps_id])
         release.generate(work, ps_id)
-        nbs = roster(notebooks.read(work.source_notebook(ps_id)), notebooks.read(work.release_notebook(ps_id)), wrongs)
+        nbs = roster(notebooks.read(work.source_notebook(ps_id)), notebooks.read(work.release_notebook(ps_id)),
+                     wrongs, rights)
+        if only:
+            nbs = {name: nb for name, nb in nbs.items() if any(fnmatch.fnmatchcase(name, p) for p in only)}
+            wrongs = [w for w in wrongs if f"wrong-{w.name}" in nbs]
+            rights = [r for r in rights if f"right-{r.name}" in nbs]
         for name, nb in nbs.items():
             submissions.write_submission(work, name, ps_id, nb)
-        results = {r.student: r for r in grade_batch(work, ps_id, smoke=smoke, progress=progress,
-                                                      sandboxed=sandbox_for_own_code('grader check'))}
-        return gate(work, ps_id, results, wrongs, smoke=smoke)
+        results = {r.student: r for r in grade_batch(work, ps_id, list(nbs), smoke=smoke, progress=progress,
+                                                      sandboxed=sandbox_for_own_code('grader check'),
+                                                      record_replies=("solution",))}
+        graded_solution = "solution" in results
+        return gate(work, ps_id, results, wrongs, rights, smoke=smoke, judge_side=graded_solution,
+                    replies=read_replies(work, ps_id, "solution") if graded_solution else None)
 
 
-# What a notebook that solves nothing might answer to every call a hidden test makes.
-DEGENERATE_ANSWERS = [None, 0, 0.0, float("nan"), True, "", [], (), {}, "numpy.zeros(0)", "torch.zeros(0)"]
-
-
-def judge_checks(source_nb, smoke):
-    """The judge's side of the gate, without any student: [setup verdict, vacuity verdict].
+def judge_checks(source_nb, smoke, replies=None):
+    """The judge's side of the gate, without any student: [judge, vacuous, damaged] verdicts.
 
     - judge: the judge builds its namespaces from the notebook; every import and definition of
       the read-only cells must work there.
-    - vacuous: every hidden test must fail when each call into the notebook answers something
-      degenerate (None, 0, nan, an empty list or array, ...): a test that passes then checks
-      nothing for some answers (a loop over an empty result, `all([])`, a comparison that NaN
-      defeats), and a submission could aim its answers at the gap.
+    - vacuous: every hidden test must fail when each call into the notebook answers the same
+      degenerate value (None, 0, nan, an empty list or array, ...: degenerate.FLAT).
+    - damaged: with the solution's recorded replies (replies: {grade id: [[kernel, bytes]]}),
+      each hidden test that calls the notebook must pass when they are replayed as they were,
+      and fail when one of them is damaged (degenerate.reply_mutants): a nested container
+      emptied or cut short, every number replaced by 0, NaN or a huge value. Without replies
+      this verdict fails: the gate cannot tell.
     """
     import asyncio
     import os
 
-    import numpy
-    import torch
-
     from grader.course import SMOKE_ENV
-    from grader.judge import agent
-    from grader.judge.client import JudgeServer, JudgeSession, JudgeTimeout, JudgeUnavailable
+    from grader.judge.client import JudgeServer, JudgeSession, JudgeTimeout, JudgeUnavailable, RpcFailure
     from grader.prepare import judge_spec
 
     env = dict(os.environ, MPLBACKEND="Agg", **({SMOKE_ENV: "1"} if smoke else {}))
     setup = "the read-only cells' imports and definitions work in the judge"
     vacuous = "no hidden test passes when the notebook answers nothing useful"
+    damaged = "every hidden test passes on the solution's replies and fails when one is damaged"
     try:
         server = JudgeServer(judge_spec(source_nb, threads=1), env)
     except JudgeUnavailable as error:
-        return [Verdict("judge", setup, False, str(error)), Verdict("vacuous", vacuous, False, str(error))]
+        return [Verdict(name, what, False, str(error))
+                for name, what in (("judge", setup), ("vacuous", vacuous), ("damaged", damaged))]
     failed = [f"{line}: {why}" for line, why, definition in server.problems if definition]
     hidden = [(notebooks.grade_id(cell), notebooks.hidden_source(cell.source)) for cell in source_nb.cells
               if notebooks.is_autograded_test(cell) and notebooks.hidden_source(cell.source) is not None]
-    answers = [{"numpy.zeros(0)": numpy.zeros(0), "torch.zeros(0)": torch.zeros(0)}.get(a, a) if isinstance(a, str)
-               and a else a for a in DEGENERATE_ANSWERS]
 
-    async def passing():
+    async def outcome(grade_id, block, answer):
+        """The verdict of the hidden block when its n-th call is answered by answer(n) (reply bytes,
+        or None: no answer); None when it ran out of time."""
+        calls = [0]
+
+        async def rpc(payload, seconds, which):
+            data = answer(calls[0])
+            calls[0] += 1
+            if data is None:
+                raise RpcFailure("GraderReplayError", "the test made more calls than the solution answered")
+            return data
+
+        session = await JudgeSession.open(server)
+        try:
+            return await session.test(grade_id, block, rpc, 120)
+        except JudgeTimeout:
+            return None
+        finally:
+            await session.close()
+
+    def replay(sequence):
+        return lambda n: sequence[n][1] if n < len(sequence) else None
+
+    async def flat():
         found = []
         for grade_id, block in hidden:
-            for answer, shown in zip(answers, DEGENERATE_ANSWERS):
-                reply = agent.encode({"value": answer})
+            for shown, data in degenerate.flat_answers():
+                verdict = await outcome(grade_id, block, lambda n, data=data: data)
+                if verdict and verdict.get("passed"):
+                    found.append(f"{grade_id} passes when every call answers {shown}")
+        return found
 
-                async def rpc(payload, seconds, which, reply=reply):
-                    return reply
-
-                session = await JudgeSession.open(server)
-                try:
-                    verdict = await session.test(grade_id, block, rpc, 120)
-                except JudgeTimeout:
-                    continue
-                finally:
-                    await session.close()
-                if verdict.get("passed"):
-                    found.append(f"{grade_id} passes when every call answers {shown!r}")
+    async def deep():
+        found = []
+        for grade_id, block in hidden:
+            recorded = (replies or {}).get(grade_id)
+            if not recorded:  # a test that calls nothing in the notebook (it reads an earlier test's result)
+                continue
+            baseline = await outcome(grade_id, block, replay(recorded))
+            if not baseline or not baseline.get("passed"):
+                why = "it ran out of time" if not baseline else f"{baseline.get('ename')}: {baseline.get('evalue')}"
+                found.append(f"{grade_id} fails on the solution's own replies, replayed ({why}): its verdict "
+                             f"depends on more than what the notebook answers")
+                continue
+            for label, sequence in degenerate.reply_mutants(recorded):
+                verdict = await outcome(grade_id, block, replay(sequence))
+                if verdict and verdict.get("passed"):
+                    found.append(f"{grade_id} passes when {label}")
         return found
 
     try:
-        empty = asyncio.run(passing())
+        empty = asyncio.run(flat())
+        broken = asyncio.run(deep()) if replies is not None else ["the solution's replies were not recorded"]
     finally:
         server.close()
+    more = f" (and {len(broken) - 8} more)" if len(broken) > 8 else ""
     return [Verdict("judge", setup, not failed, "; ".join(failed)),
-            Verdict("vacuous", vacuous, not empty, "; ".join(empty[:5]))]
+            Verdict("vacuous", vacuous, not empty, "; ".join(empty[:5])),
+            Verdict("damaged", damaged, not broken, "; ".join(broken[:8]) + more)]
 
 
 def format_verdicts(ps_id, verdicts):

@@ -30,7 +30,7 @@ def cmd_check(args):
 
     course, failed = Course(args.root), False
     for ps_id in course.resolve_ids(args.ids):
-        verdicts = check(course, ps_id, smoke=not args.full)
+        verdicts = check(course, ps_id, smoke=not args.full, only=args.only)
         print(format_verdicts(ps_id, verdicts))
         failed |= not all(v.ok for v in verdicts)
     return int(failed)
@@ -161,9 +161,13 @@ def build_parser():
     p.add_argument("--no-run", action="store_true", help="skip running the release notebook")
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("check", help="quality gate: solution full marks, blank zero, wrong solutions lose points")
+    p = sub.add_parser("check", help="quality gate: solution and right solutions full marks, blank zero, "
+                                     "wrong solutions lose points")
     p.add_argument("ids", nargs="*", help=ids_help)
     p.add_argument("--full", action="store_true", help="grade in full mode instead of smoke mode")
+    p.add_argument("--only", action="append", metavar="PATTERN",
+                   help="grade only the matching submissions: solution, blank, wrong-NAME, right-NAME; "
+                        "shell patterns such as 'right-*' (repeatable)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("autograde", help="grade every submitted/*/ID in batch")

@@ -30,7 +30,7 @@ def make_class(course, ps_id):
         f"{PREFIX}blank": ("the release, unchanged", submissions.blank(release_nb)),
     }
     for w in submissions.load_wrong_solutions(submissions.wrong_solutions_dir(course, ps_id)):
-        roster[f"{PREFIX}{w.name}"] = (w.description, submissions.wrong(source_nb, release_nb, w))
+        roster[f"{PREFIX}{w.name}"] = (w.description, submissions.variant(source_nb, release_nb, w))
     for student, (_, nb) in roster.items():
         submissions.write_submission(course, student, ps_id, nb)
     damaged = f"{PREFIX}damaged-upload"

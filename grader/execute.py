@@ -88,6 +88,7 @@ class Job:
     guarded: list = field(default_factory=lambda: ["numpy", "torch"])  # packages the probe watches
     data_dir: str = ""                     # read-only datasets for full mode (DLCOURSE_DATA)
     withheld: list = field(default_factory=list)  # files under data_dir the kernel must not see (test labels)
+    record_replies: bool = False           # keep the kernel's replies to the judge (`grader check` replays them)
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Outcome:
     isolation: str = ""
     worker: str = ""                # the Dask worker that ran the job ("" when run in-process)
     error: str = ""                 # the job itself failed (not the student's code)
+    replies: dict = field(default_factory=dict)  # with job.record_replies: {grade id: [[kernel, reply bytes]]}
 
 
 class GradingClient(NotebookClient):
@@ -587,8 +589,12 @@ async def _test_cell(client, kernel, run, i):
     else:
         async def call(payload, seconds, which):
             if which == "numpy":
-                return await run.numpy_kernel().call(payload, seconds, i)
-            return await kernel.call(payload, seconds)
+                reply = await run.numpy_kernel().call(payload, seconds, i)
+            else:
+                reply = await kernel.call(payload, seconds)
+            if run.job.record_replies:
+                run.outcome.replies.setdefault(grade_id, []).append([which, reply])
+            return reply
 
         started = time.monotonic()
         verdict = await run.judge(grade_id, hidden, call)

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -104,32 +105,57 @@ def demo_runs(tmp_path_factory):
     return course, first, second, out.getvalue()
 
 
+@dataclass
+class GateRoster:
+    """What the gate grades apart from the demo class, for one problem set (see gate_roster)."""
+    csv: str          # the grades CSV: rows solution-again and right-<name>
+    course: Course    # where they were graded (their autograded notebooks hold the failure messages)
+    judge: list       # grader.check.judge_checks' Verdicts, the solution's replies replayed damaged
+
+
 @pytest.fixture(scope="session")
-def solution_again(tmp_path_factory):
-    """solution_again(ps_id) -> the grades CSV (text) of the problem set's source notebook, graded
-    once more in a course of its own: the gate's determinism check (it must score what the demo's
-    perfect student scored, test by test). Shared by the test processes of a parallel run: the
-    first to ask grades under a file lock, the others read its CSV. tests/test_check_again.py asks
-    early, in the process that does not run the demo, so the demo's process need not grade it."""
+def gate_roster(tmp_path_factory):
+    """gate_roster(ps_id) -> GateRoster: the part of `grader check` that the demo's class does not
+    cover, done once per problem set. The source notebook ("solution-again", the determinism
+    check: it must score exactly what the demo's perfect student scored, test by test) and every
+    right solution are graded in a course of their own, the source notebook's replies to the judge
+    recorded; then the judge's checks run (grader.check.judge_checks: flat answers, and those
+    replies damaged). Shared by the test processes of a parallel run: the first to ask does the
+    work under a file lock, the others read its result. tests/test_check_again.py asks early, in
+    the process that does not run the demo, so the demo's process (the longest) only reads it."""
     import fcntl
+    import json
+    from dataclasses import asdict
 
     from grader import notebooks, release, submissions
-    from grader.autograde import grade_batch, write_csv
+    from grader.autograde import grade_batch, read_replies, write_csv
+    from grader.check import Verdict, judge_checks, right_solutions
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if "PYTEST_XDIST_WORKER" in os.environ else base
 
     def get(ps_id):
-        out = shared / f"solution-again-{ps_id}.csv"
-        with open(shared / f"solution-again-{ps_id}.lock", "w") as lock:
+        out = shared / f"gate-roster-{ps_id}.json"
+        with open(shared / f"gate-roster-{ps_id}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not out.exists():
-                again = course_copy(tmp_path_factory.mktemp(f"again-{ps_id}"), [ps_id], wrong_solutions=False)
-                release.generate(again, ps_id)
-                submissions.write_submission(again, "solution-again", ps_id, notebooks.read(again.source_notebook(ps_id)))
-                write_csv(again, ps_id, grade_batch(again, ps_id, ["solution-again"], smoke=True, progress=False))
-                out.write_text(again.grades_csv(ps_id).read_text())
-        return out.read_text()
+                course = course_copy(tmp_path_factory.mktemp(f"again-{ps_id}"), [ps_id], wrong_solutions=False)
+                release.generate(course, ps_id)
+                source_nb = notebooks.read(course.source_notebook(ps_id))
+                release_nb = notebooks.read(course.release_notebook(ps_id))
+                submissions.write_submission(course, "solution-again", ps_id, source_nb)
+                rights = right_solutions(Course(REPO_ROOT), ps_id)
+                for r in rights:
+                    submissions.write_submission(course, f"right-{r.name}", ps_id,
+                                                 submissions.variant(source_nb, release_nb, r))
+                students = ["solution-again"] + [f"right-{r.name}" for r in rights]
+                write_csv(course, ps_id, grade_batch(course, ps_id, students, smoke=True, progress=False,
+                                                     record_replies=("solution-again",)))
+                verdicts = judge_checks(source_nb, True, read_replies(course, ps_id, "solution-again"))
+                out.write_text(json.dumps({"csv": course.grades_csv(ps_id).read_text(), "course": str(course.root),
+                                           "judge": [asdict(v) for v in verdicts]}))
+        data = json.loads(out.read_text())
+        return GateRoster(data["csv"], Course(Path(data["course"])), [Verdict(**v) for v in data["judge"]])
     return get
 
 
@@ -145,7 +171,7 @@ def results_from_csv(text):
         tests = {k: float(v) for k, v in row.items() if k not in CSV_COLUMNS}
         results[row["student_id"]] = Result(row["student_id"], row["status"], row["message"],
                                             auto=float(row["autograded_score"]), max_auto=float(row["autograded_max"]),
-                                            tests=tests)
+                                            tests=tests, visible_failures=row["visible_failures"].split())
     return results
 
 

@@ -66,7 +66,7 @@ def finalize(cell, verdict, visible):
         outputs.append(error_output(str(verdict.get("ename") or "Error"), str(verdict.get("evalue") or "")))
     cell.outputs = outputs
     cell.metadata[METADATA_KEY] = {"passed": passed, "judge_passed": bool(verdict.get("passed")),
-                                   "printed": printed}
+                                   "visible_passed": visible is None, "printed": printed}
     return passed
 
 

@@ -1,6 +1,7 @@
 # Wrong solution: evaluate averages the per-batch mean losses, which overweights a small last batch
 # must-lose: test_evaluate
 # must-keep: test_train_epoch, test_make_classifier
+# visible-fails: test_evaluate
 # %% classifier_solution 3
 model.eval()
 batch_losses, correct, count = [], 0, 0

@@ -1,6 +1,7 @@
 # Wrong solution: record_rms returns the gradient RMS in the order the backward pass visits the layers (last first)
 # must-lose: test_record_rms
 # must-keep: test_relu_scale, test_classifier_accuracy
+# visible-fails: test_record_rms
 # %% record_rms
 activation_rms, gradient_rms, handles = [], [], []
 

@@ -1,6 +1,7 @@
 # Wrong solution: dW and db are averaged over the batch instead of summed
 # must-lose: test_backward_dW, test_backward_db
 # must-keep: test_forward, test_backward_dx
+# visible-fails: test_backward_dW, test_backward_db
 # %% conv1d_backward
 batch, out_channel, out_width = delta.shape
 K, S = self.kernel_size, self.stride

@@ -1,6 +1,7 @@
 # Wrong solution: dx adds each window's gradient at position t instead of t * stride
 # must-lose: test_backward_dx
 # must-keep: test_forward, test_backward_dW, test_backward_db
+# visible-fails: test_backward_dx
 # %% conv1d_backward
 batch, out_channel, out_width = delta.shape
 K, S = self.kernel_size, self.stride

@@ -1,6 +1,7 @@
 # Wrong solution: Conv1DFast is vectorised but forgets the bias and its gradient: quick, and wrong
 # must-lose: test_fast_matches_torch, test_fast_is_vectorised
 # must-keep: test_forward, test_backward_dx, test_backward_dW, test_backward_db
+# visible-fails: test_fast_matches_torch
 # %% conv1d_fast 1
 windows = np.lib.stride_tricks.sliding_window_view(x, self.kernel_size, axis=2)[:, :, ::self.stride]
 return np.einsum("ncwk,ock->now", windows, self.W, optimize=True)

@@ -1,6 +1,7 @@
 # Wrong solution: Conv1DFast is correct but loops over the output channels (and the batch), which the prompt forbids
 # must-lose: test_fast_is_vectorised
 # must-keep: test_fast_matches_torch, test_cnn_accuracy
+# visible-fails: test_fast_is_vectorised
 # %% conv1d_fast 1
 windows = np.lib.stride_tricks.sliding_window_view(x, self.kernel_size, axis=2)[:, :, ::self.stride]
 y = np.zeros((x.shape[0], self.out_channel, windows.shape[2]))

@@ -1,6 +1,7 @@
 # Wrong solution: forward flips the kernel (a textbook convolution, not PyTorch's cross-correlation)
 # must-lose: test_forward
 # must-keep: test_out_width, test_backward_dx, test_backward_dW, test_backward_db
+# visible-fails: test_forward
 # %% conv1d_forward
 batch, _, in_width = x.shape
 out_width = conv1d_out_width(in_width, self.kernel_size, self.stride)

@@ -1,0 +1,71 @@
+"""grader/degenerate.py: the damaged answers `grader check` replays to every hidden test."""
+
+import math
+
+import numpy as np
+import torch
+
+from grader import degenerate
+from grader.judge import agent, wire
+
+
+def labels(value):
+    return [label for label, _ in degenerate.value_mutants(value)]
+
+
+def mutant(value, label):
+    return dict(degenerate.value_mutants(value))[label]
+
+
+def test_each_nested_container_is_emptied_and_cut_short_alone():
+    value = ([0.5, 0.25], {"w": np.ones(3), "b": torch.ones(2)})
+    assert mutant(value, "the answer[0] emptied") == ([], value[1])
+    assert mutant(value, "the answer[0] with its last element dropped") == ([0.5], value[1])
+    emptied = mutant(value, "the answer[1]['w'] emptied")
+    assert emptied[0] == [0.5, 0.25] and emptied[1]["w"].shape == (0,) and torch.equal(emptied[1]["b"], torch.ones(2))
+    assert list(mutant(value, "the answer[1] with its last element dropped")[1]) == ["w"]
+    assert mutant(value, "the answer emptied") == ()
+
+
+def test_every_number_is_replaced_by_zero_nan_and_a_huge_value():
+    value = {"count": 3, "loss": 0.5, "grad": np.array([1.0, -2.0]), "labels": np.array([1, 2]), "ok": True,
+             "name": "x", "w": torch.tensor([1.5], dtype=torch.float32)}
+    zero = mutant(value, "every number in the answer replaced by 0")
+    assert zero["count"] == 0 and zero["loss"] == 0.0 and not zero["grad"].any() and zero["ok"] is True
+    nan = mutant(value, "every number in the answer replaced by NaN")
+    assert math.isnan(nan["loss"]) and np.isnan(nan["grad"]).all() and np.isnan(nan["labels"]).all()
+    assert torch.isnan(nan["w"]).all() and nan["w"].dtype == torch.float32 and nan["name"] == "x"
+    huge = mutant(value, "every number in the answer replaced by a huge value")
+    assert huge["loss"] == degenerate.HUGE and huge["count"] > 2**60
+
+
+def test_a_map_keeps_one_answer_per_case_and_damages_each():
+    # student.map's reply: the grader, not the student, fixes its length; each case's answer is damaged alike
+    value = [(True, np.ones(3)), (False, ("ValueError", "bad case")), (True, np.ones(2))]
+    for label, damaged in degenerate.value_mutants(value):
+        assert len(damaged) == 3 and damaged[1] == value[1], label
+    dropped = mutant(value, "the answer with its last element dropped")
+    assert dropped[0][1].shape == (2,) and dropped[2][1].shape == (1,)
+
+
+def test_a_damage_that_changes_nothing_is_left_out():
+    assert "every number in the answer replaced by 0" not in labels([0.0, 0])
+    assert "the answer emptied" not in labels([])
+
+
+def test_replies_are_damaged_one_call_at_a_time_and_repeated_structures_once():
+    first = agent.encode({"value": [1.0, 2.0]})
+    second = agent.encode({"value": [3.0, 4.0]})        # the same structure: a loop over cases
+    third = agent.encode({"value": {"a": 1.0}})
+    replies = [["main", first], ["main", second], ["numpy", third]]
+    found = degenerate.reply_mutants(replies)
+    assert {label.split(":")[0] for label, _ in found} == {"call 1", "call 3"}
+    for label, damaged in found:
+        changed = [i for i, (old, new) in enumerate(zip(replies, damaged, strict=True)) if old != new]
+        assert len(changed) == 1 and damaged[changed[0]][0] == replies[changed[0]][0], label
+        assert isinstance(wire.decode(damaged[changed[0]][1]), dict)  # the judge can read it
+
+
+def test_flat_answers_are_replies_the_judge_reads():
+    decoded = [wire.decode(data)["value"] for _, data in degenerate.flat_answers()]
+    assert decoded[0] is None and [] in decoded and any(isinstance(v, np.ndarray) and v.size == 0 for v in decoded)
