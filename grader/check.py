@@ -232,42 +232,49 @@ def judge_checks(source_nb, smoke, replies=None):
     def replay(sequence):
         return lambda n: sequence[n][1] if n < len(sequence) else None
 
+    async def all_of(jobs):
+        """[(grade id, what, its verdict or None)] of jobs [(grade id, what, answer)], a few at a time
+        (the judge forks a child per session)."""
+        gate = asyncio.Semaphore(max(1, min(4, os.cpu_count() or 1)))
+
+        async def one(grade_id, what, answer):
+            async with gate:
+                return grade_id, what, await outcome(grade_id, blocks[grade_id], answer)
+        return await asyncio.gather(*(one(*job) for job in jobs))
+
+    blocks = dict(hidden)
+
     async def flat():
-        found = []
-        for grade_id, block in hidden:
-            for shown, data in degenerate.flat_answers():
-                verdict = await outcome(grade_id, block, lambda n, data=data: data)
-                if verdict and verdict.get("passed"):
-                    found.append(f"{grade_id} passes when every call answers {shown}")
-        return found
+        jobs = [(grade_id, shown, lambda n, data=data: data) for grade_id, _ in hidden
+                for shown, data in degenerate.flat_answers()]
+        return [f"{grade_id} passes when every call answers {shown}"
+                for grade_id, shown, verdict in await all_of(jobs) if verdict and verdict.get("passed")]
 
     async def deep():
-        found = []
-        for grade_id, block in hidden:
-            recorded = (replies or {}).get(grade_id)
-            if not recorded:  # a test that calls nothing in the notebook (it reads an earlier test's result)
+        recorded = {grade_id: (replies or {}).get(grade_id) for grade_id, _ in hidden}
+        recorded = {grade_id: r for grade_id, r in recorded.items() if r}  # tests that call the notebook
+        found, replayable = [], []
+        for grade_id, _, baseline in await all_of([(g, None, replay(r)) for g, r in recorded.items()]):
+            if baseline and baseline.get("passed"):
+                replayable.append(grade_id)
                 continue
-            baseline = await outcome(grade_id, block, replay(recorded))
-            if not baseline or not baseline.get("passed"):
-                why = "it ran out of time" if not baseline else f"{baseline.get('ename')}: {baseline.get('evalue')}"
-                found.append(f"{grade_id} fails on the solution's own replies, replayed ({why}): its verdict "
-                             f"depends on more than what the notebook answers")
-                continue
-            for label, sequence in degenerate.reply_mutants(recorded):
-                verdict = await outcome(grade_id, block, replay(sequence))
-                if verdict and verdict.get("passed"):
-                    found.append(f"{grade_id} passes when {label}")
-        return found
+            why = "it ran out of time" if not baseline else f"{baseline.get('ename')}: {baseline.get('evalue')}"
+            found.append(f"{grade_id} fails on the solution's own replies, replayed ({why}): its verdict "
+                         f"depends on more than what the notebook answers")
+        jobs = [(grade_id, label, replay(sequence)) for grade_id in replayable
+                for label, sequence in degenerate.reply_mutants(recorded[grade_id])]
+        return found + [f"{grade_id} passes when {label}"
+                        for grade_id, label, verdict in await all_of(jobs) if verdict and verdict.get("passed")]
 
     try:
         empty = asyncio.run(flat())
         broken = asyncio.run(deep()) if replies is not None else ["the solution's replies were not recorded"]
     finally:
         server.close()
-    more = f" (and {len(broken) - 8} more)" if len(broken) > 8 else ""
+    more = f" (and {len(broken) - 20} more)" if len(broken) > 20 else ""
     return [Verdict("judge", setup, not failed, "; ".join(failed)),
             Verdict("vacuous", vacuous, not empty, "; ".join(empty[:5])),
-            Verdict("damaged", damaged, not broken, "; ".join(broken[:8]) + more)]
+            Verdict("damaged", damaged, not broken, "; ".join(broken[:20]) + more)]
 
 
 def format_verdicts(ps_id, verdicts):

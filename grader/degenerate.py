@@ -5,9 +5,11 @@ Two families:
 
 - flat: every call into the notebook answers the same value: None, 0, NaN, an empty list or an
   empty array, ... (`FLAT`);
-- deep: the solution's own replies, recorded while the gate graded the source notebook, each
-  damaged in one way (`reply_mutants`): one nested container emptied, or its last element
-  dropped; or every number in it replaced by 0, by NaN or by a huge value.
+- deep: the solution's own replies, recorded while the gate graded the source notebook, damaged
+  in one way (`reply_mutants`): one nested container emptied, or its last element dropped; or
+  every number in it replaced by 0, by NaN or by a huge value. Replies of the same structure (the
+  same call in a loop over cases, each case's answer of a `student.map`) are damaged together,
+  as the parts of one answer.
 
 A hidden test that passes on one of them checks nothing about that part of the answer: a loop or
 `all()` over a list whose length the student's code chose, a `zip` that stops at the shorter
@@ -184,36 +186,41 @@ def _plain(x):
     return x
 
 
-def value_mutants(value):
-    """[(label, damaged value)] for one decoded reply value (see the module's docstring)."""
-    answers = _answers(value)
-    if not answers:
-        return []
-    sample = answers[0]
+def _damages(sample):
+    """[(label, damage)] for answers structured like sample; damage(answer) -> the damaged answer."""
     found = []
-    for path in _container_paths(sample):  # (a map's own list, one answer per case, is the grader's)
+    for path in _container_paths(sample):
         where = "the answer" + "".join(f"[{k!r}]" for k in path)
         for verb, fn in (("emptied", _emptied), ("with its last element dropped", _dropped)):
             def damage(answer, path=path, fn=fn):
                 try:
                     return _at(answer, path, fn)
-                except (KeyError, IndexError, TypeError):  # a case whose answer has another structure
+                except (KeyError, IndexError, TypeError):  # an answer of another structure
                     return answer
-            found.append((f"{where} {verb}", _rebuild(value, damage)))
+            found.append((f"{where} {verb}", damage))
     for kind, label in ((0, "0"), ("nan", "NaN"), ("huge", "a huge value")):
-        found.append((f"every number in the answer replaced by {label}",
-                      _rebuild(value, lambda answer, kind=kind: _numbers(answer, kind))))
-    return [(label, damaged) for label, damaged in found if not _same(damaged, value)]
+        found.append((f"every number in the answer replaced by {label}", lambda answer, kind=kind: _numbers(answer, kind)))
+    return found
+
+
+def value_mutants(value):
+    """[(label, damaged value)] for one decoded reply value (a map's cases are damaged alike; its
+    own list, one answer per case, is the grader's and stays)."""
+    answers = _answers(value)
+    if not answers:
+        return []
+    damaged = [(label, _rebuild(value, damage)) for label, damage in _damages(answers[0])]
+    return [(label, d) for label, d in damaged if not _same(d, value)]
 
 
 def reply_mutants(replies, limit=MAX_PER_TEST):
     """Damaged versions of one hidden test's recorded replies.
 
     replies: [[kernel, reply bytes], ...] in call order. Returns [(label, replies')], each with
-    one call's reply damaged one way; calls whose replies have the structure of an earlier call's
-    (the same call in a loop over cases) are damaged only once.
+    one damage applied to every reply of one structure (see signature): a loop of calls over
+    cases is damaged as a whole, as the cases of one student.map are.
     """
-    seen, out = set(), []
+    values, groups = {}, {}
     for index, (kernel, data) in enumerate(replies):
         try:
             decoded = wire.decode(data)
@@ -221,13 +228,22 @@ def reply_mutants(replies, limit=MAX_PER_TEST):
             continue
         if not (isinstance(decoded, dict) and set(decoded) == {"value"}):
             continue
-        value = decoded["value"]
-        key = signature(_answers(value)[0] if _answers(value) else value)
-        if key in seen:
+        values[index] = decoded["value"]
+        answers = _answers(decoded["value"])
+        groups.setdefault(signature(answers[0] if answers else decoded["value"]), []).append(index)
+    out = []
+    for indices in groups.values():
+        answers = _answers(values[indices[0]])
+        if not answers:
             continue
-        seen.add(key)
-        for label, damaged in value_mutants(value):
-            data2 = agent.encode({"value": _plain(damaged)})
-            out.append((f"call {index + 1}: {label}",
-                        [r if i != index else [kernel, data2] for i, r in enumerate(replies)]))
+        calls = "call" + ("s " if len(indices) > 1 else " ") + ", ".join(str(i + 1) for i in indices)
+        for label, damage in _damages(answers[0]):
+            damaged, changed = [list(r) for r in replies], False
+            for i in indices:
+                new = _rebuild(values[i], damage)
+                if not _same(new, values[i]):
+                    damaged[i][1] = agent.encode({"value": _plain(new)})
+                    changed = True
+            if changed:
+                out.append((f"{calls}: {label}", damaged))
     return out[:limit]

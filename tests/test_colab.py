@@ -43,6 +43,58 @@ def test_release_opens_with_badge_title_goals_and_points(repo_course, ps_id):
     assert "**You will learn to**" in text and "**Points:**" in text
 
 
+@pytest.mark.parametrize("ps_id", HERE)
+def test_introduction_says_how_to_keep_and_hand_in_the_notebook(repo_course, ps_id):
+    """Colab opens a read-only copy, and students submit the file itself: each introduction says
+    how, with Colab's own menu names."""
+    text = " ".join(notebooks.read(repo_course.release_notebook(ps_id)).cells[0].source.split())
+    assert "*File → Save a copy in Drive*" in text and "*File → Download → Download .ipynb*" in text
+    assert f"`{ps_id}.ipynb`" in text
+
+
+def fake_colab(folder):
+    """A stand-in for the `google.colab` package: drive.mount makes the folder, files.download
+    records what it was asked to download."""
+    import types
+
+    calls = {"mount": [], "download": []}
+    colab_module = types.ModuleType("google.colab")
+    colab_module.drive = types.SimpleNamespace(
+        mount=lambda path: (calls["mount"].append(path), os.makedirs(os.path.join(path, "MyDrive"), exist_ok=True)))
+    colab_module.files = types.SimpleNamespace(download=lambda path: calls["download"].append(path))
+    google = types.ModuleType("google")
+    google.colab = colab_module
+    return {"google": google, "google.colab": colab_module}, calls
+
+
+def test_on_colab_the_competition_weights_go_to_drive_and_are_downloaded(tmp_path, monkeypatch):
+    """ps2's checkpoint survives a recycled Colab runtime: with Drive mounted it is saved there
+    (not in /content), downloaded right after saving, and loaded from there on the next run."""
+    import torch
+
+    nb = notebooks.read(REPO_ROOT / "source" / "ps2_cnn_resnet" / "ps2_cnn_resnet.ipynb")
+    cells = notebooks.cells_by_grade_id(nb)
+    drive = str(tmp_path / "drive")
+    modules, calls = fake_colab(drive)
+    for name, module in modules.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.chdir(tmp_path)
+    trained = []
+    ns = {"os": os, "time": __import__("time"), "torch": torch, "nn": torch.nn, "IN_COLAB": True,
+          "device": torch.device("cpu"), "cifar_train": None,
+          "build_competition_model": lambda: torch.nn.Linear(3, 2),
+          "train_competition_model": lambda model, data, device: trained.append(model),
+          "count_parameters": lambda model: sum(p.numel() for p in model.parameters())}
+    for run in range(2):
+        exec(cells["competition_drive"].source.replace("/content/drive", drive), ns)
+        exec(cells["competition_train_or_load"].source, ns)
+    saved = os.path.join(drive, "MyDrive", "dl-course", "ps2_competition.pt")
+    assert calls["mount"] == [drive, drive] and ns["COMPETITION_CHECKPOINT"] == saved and os.path.exists(saved)
+    assert len(trained) == 1, "the second run loads the weights from Drive instead of training again"
+    assert calls["download"] == [saved], "downloaded once, right after it was saved"
+    assert not (tmp_path / "ps2_competition.pt").exists(), "nothing is left in the runtime's own folder"
+
+
 def test_badge_follows_the_setting(tmp_path):
     course = Course(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.dl-course]\nrepository = "https://github.com/uni/dl-2027"\n'

@@ -53,17 +53,17 @@ def test_a_damage_that_changes_nothing_is_left_out():
     assert "the answer emptied" not in labels([])
 
 
-def test_replies_are_damaged_one_call_at_a_time_and_repeated_structures_once():
+def test_replies_of_one_structure_are_damaged_together_and_each_structure_alone():
     first = agent.encode({"value": [1.0, 2.0]})
-    second = agent.encode({"value": [3.0, 4.0]})        # the same structure: a loop over cases
+    second = agent.encode({"value": [3.0, 4.0, 5.0]})   # the same structure: one call in a loop over cases
     third = agent.encode({"value": {"a": 1.0}})
     replies = [["main", first], ["main", second], ["numpy", third]]
-    found = degenerate.reply_mutants(replies)
-    assert {label.split(":")[0] for label, _ in found} == {"call 1", "call 3"}
-    for label, damaged in found:
-        changed = [i for i, (old, new) in enumerate(zip(replies, damaged, strict=True)) if old != new]
-        assert len(changed) == 1 and damaged[changed[0]][0] == replies[changed[0]][0], label
-        assert isinstance(wire.decode(damaged[changed[0]][1]), dict)  # the judge can read it
+    found = dict(degenerate.reply_mutants(replies))
+    assert {label.split(":")[0] for label in found} == {"calls 1, 2", "call 3"}
+    dropped = found["calls 1, 2: the answer with its last element dropped"]
+    assert [wire.decode(data)["value"] for _, data in dropped[:2]] == [[1.0], [3.0, 4.0]]
+    assert dropped[2] == replies[2] and [kernel for kernel, _ in dropped] == ["main", "main", "numpy"]
+    assert wire.decode(found["call 3: every number in the answer replaced by NaN"][2][1])["value"]["a"] != 1.0
 
 
 def test_flat_answers_are_replies_the_judge_reads():

@@ -1,9 +1,8 @@
-# Right solution: OneCycleLR with other settings (linear annealing, 20% warm-up, div_factor 10, final_div_factor 100); train_epoch weights each batch's mean loss by its size; evaluate averages per-batch float accuracies weighted by batch size and restores the model's previous mode
+# Right solution: OneCycleLR with other settings (40% warm-up, div_factor 10, final_div_factor 1000); train_epoch weights each batch's mean loss by its size; evaluate averages per-batch float accuracies weighted by batch size and restores the model's previous mode
 # %% training_solution 1
 optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
 scheduler = torch.optim.lr_scheduler.OneCycleLR(
-    optimizer, max_lr=lr, total_steps=total_steps, pct_start=0.2, anneal_strategy="linear",
-    div_factor=10.0, final_div_factor=100.0)
+    optimizer, max_lr=lr, total_steps=total_steps, pct_start=0.4, div_factor=10.0, final_div_factor=1000.0)
 return optimizer, scheduler
 # %% training_solution 2
 model.train()
