@@ -48,13 +48,14 @@ def test_a_failed_visible_check_costs_the_points_even_when_the_judge_passes():
     error = verdict.visible_error(cell, "error")
     assert verdict.finalize(cell, PASSED, error) is False
     assert determine_grade(cell) == (0, 2) and cell.outputs[-1].evalue == "visible check"
+    assert cell.metadata[verdict.METADATA_KEY]["visible_passed"] is False, "the grades CSV lists it as seen by the student"
     assert verdict.visible_error(graded_test_cell(), "error") is not None, "an error reply without an error output"
 
 
 def test_what_the_judge_printed_is_shown_and_kept_where_the_kernel_cannot_write():
     cell = graded_test_cell(nbformat.v4.new_output("stream", name="stdout", text="competition test accuracy: 0.99\n"))
     verdict.finalize(cell, {"passed": True, "stdout": "competition test accuracy: 0.5000\n"}, None)
-    assert cell.metadata[verdict.METADATA_KEY] == {"passed": True, "judge_passed": True,
+    assert cell.metadata[verdict.METADATA_KEY] == {"passed": True, "judge_passed": True, "visible_passed": True,
                                                    "printed": "competition test accuracy: 0.5000\n"}
     assert cell.outputs[-1].text == "competition test accuracy: 0.5000\n"
 
