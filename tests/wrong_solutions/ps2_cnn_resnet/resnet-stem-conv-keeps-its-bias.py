@@ -1,4 +1,6 @@
-# Right solution: ResNet whose stem convolution keeps PyTorch's default bias=True (the contract fixes bias=False only for the blocks' convolutions), stages built in nested loops, head Sequential(AdaptiveAvgPool2d, Flatten, Linear)
+# Wrong solution: the ResNet's stem convolution keeps PyTorch's default bias=True, which the task excludes (a bias before BatchNorm is wasted); the parameter count and the weights' layout then differ
+# must-lose: test_resnet, test_resnet_vs_plain
+# must-keep: test_block_identity, test_block_projection, test_make_cnn, test_conv_grad_norms
 # %% resnet_solution 3
 self.stem = nn.Sequential(nn.Conv2d(3, width, 3, padding=1), nn.BatchNorm2d(width), nn.ReLU(inplace=True))
 blocks = []
