@@ -6,10 +6,13 @@ Two families:
 - flat: every call into the notebook answers the same value: None, 0, NaN, an empty list or an
   empty array, ... (`FLAT`);
 - deep: the solution's own replies, recorded while the gate graded the source notebook, damaged
-  in one way (`reply_mutants`): one nested container emptied, or its last element dropped; or
-  every number in it replaced by 0, by NaN or by a huge value. Replies of the same structure (the
-  same call in a loop over cases, each case's answer of a `student.map`) are damaged together,
-  as the parts of one answer.
+  in one way (`reply_mutants`): one nested container emptied, or its last element dropped; one
+  part of a record (a tuple or dict) replaced by NaN, or flipped if it is True or False; every
+  number in the answer replaced by 0, by NaN or by a huge value; the whole answer replaced by
+  None; each case of a `student.map` turned into an error. Replies of the same structure (the
+  same call in a loop over cases, the cases of a `student.map`) are damaged together, as the
+  parts of one answer. A list's elements are taken to be alike (only the first and the last are
+  damaged); a record's parts are each damaged.
 
 A hidden test that passes on one of them checks nothing about that part of the answer: a loop or
 `all()` over a list whose length the student's code chose, a `zip` that stops at the shorter
@@ -31,8 +34,7 @@ from grader.judge import agent, wire
 # What a notebook that solves nothing might answer to every call a hidden test makes.
 FLAT = [None, 0, 0.0, float("nan"), True, "", [], (), {}, "numpy.zeros(0)", "torch.zeros(0)"]
 HUGE = 1e30
-MAX_CHILDREN = 2     # of a container with more children, only the first and the last are damaged
-MAX_PER_TEST = 40    # damaged replies tried per hidden test
+MAX_PER_TEST = 80    # damaged replies tried per hidden test (judge_checks says when some were left out)
 
 
 def flat_answers():
@@ -75,16 +77,24 @@ def _children(x):
     return []
 
 
-def _container_paths(x, path=()):
-    """Paths (key sequences) to every container below x, x itself included; of a container with
-    many children only the first and the last are followed (the others are alike)."""
-    if isinstance(x, (dict, list, tuple, set)) or _is_array(x):
-        yield path
+def _paths(x, path=()):
+    """(path, node) for x and every node below it, path being the keys from x. Every part of a
+    record (a tuple or a dict) is followed; of a list, whose elements are alike, only the first
+    and the last."""
+    yield path, x
     children = _children(x)
-    if len(children) > MAX_CHILDREN:
+    if isinstance(x, list) and len(children) > 2:
         children = [children[0], children[-1]]
     for key, child in children:
-        yield from _container_paths(child, path + (key,))
+        yield from _paths(child, path + (key,))
+
+
+def _is_container(x):
+    return isinstance(x, (dict, list, tuple, set)) or _is_array(x)
+
+
+def _is_number(x):
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, bool)
 
 
 def signature(x):
@@ -186,20 +196,30 @@ def _plain(x):
     return x
 
 
-def _damages(sample):
+def _damages(sample, is_map=False):
     """[(label, damage)] for answers structured like sample; damage(answer) -> the damaged answer."""
     found = []
-    for path in _container_paths(sample):
+
+    def at(path, fn):
+        def damage(answer):
+            try:
+                return _at(answer, path, fn)
+            except (KeyError, IndexError, TypeError):  # an answer of another structure
+                return answer
+        return damage
+
+    for path, node in _paths(sample):
         where = "the answer" + "".join(f"[{k!r}]" for k in path)
-        for verb, fn in (("emptied", _emptied), ("with its last element dropped", _dropped)):
-            def damage(answer, path=path, fn=fn):
-                try:
-                    return _at(answer, path, fn)
-                except (KeyError, IndexError, TypeError):  # an answer of another structure
-                    return answer
-            found.append((f"{where} {verb}", damage))
+        if _is_container(node):
+            found.append((f"{where} emptied", at(path, _emptied)))
+            found.append((f"{where} with its last element dropped", at(path, _dropped)))
+        if path and isinstance(node, bool):
+            found.append((f"{where} flipped", at(path, lambda b: not b)))
+        elif path and (_is_number(node) or _is_array(node)):
+            found.append((f"{where} replaced by NaN", at(path, lambda x: _numbers(x, "nan"))))
     for kind, label in ((0, "0"), ("nan", "NaN"), ("huge", "a huge value")):
         found.append((f"every number in the answer replaced by {label}", lambda answer, kind=kind: _numbers(answer, kind)))
+    found.append(("the answer replaced by None", lambda answer: None))
     return found
 
 
@@ -214,11 +234,12 @@ def value_mutants(value):
 
 
 def reply_mutants(replies, limit=MAX_PER_TEST):
-    """Damaged versions of one hidden test's recorded replies.
+    """Damaged versions of one hidden test's recorded replies: ([(label, replies')], how many
+    more there were than limit).
 
-    replies: [[kernel, reply bytes], ...] in call order. Returns [(label, replies')], each with
-    one damage applied to every reply of one structure (see signature): a loop of calls over
-    cases is damaged as a whole, as the cases of one student.map are.
+    replies: [[kernel, reply bytes], ...] in call order. Each damage is applied to every reply of
+    one structure (see signature): a loop of calls over cases is damaged as a whole, as the cases
+    of one student.map are.
     """
     values, groups = {}, {}
     for index, (kernel, data) in enumerate(replies):
@@ -233,17 +254,24 @@ def reply_mutants(replies, limit=MAX_PER_TEST):
         groups.setdefault(signature(answers[0] if answers else decoded["value"]), []).append(index)
     out = []
     for indices in groups.values():
-        answers = _answers(values[indices[0]])
+        first = values[indices[0]]
+        answers = _answers(first)
         if not answers:
             continue
         calls = "call" + ("s " if len(indices) > 1 else " ") + ", ".join(str(i + 1) for i in indices)
-        for label, damage in _damages(answers[0]):
+        damages = _damages(answers[0])
+        if _is_map_reply(first):
+            damages.append(("every case an error", None))
+        for label, damage in damages:
             damaged, changed = [list(r) for r in replies], False
             for i in indices:
-                new = _rebuild(values[i], damage)
+                if damage is None:  # only for maps: each case answered by an error instead of a value
+                    new = [(False, ("GraderDamagedAnswer", "a damaged answer")) for _ in values[i]]
+                else:
+                    new = _rebuild(values[i], damage)
                 if not _same(new, values[i]):
                     damaged[i][1] = agent.encode({"value": _plain(new)})
                     changed = True
             if changed:
                 out.append((f"{calls}: {label}", damaged))
-    return out[:limit]
+    return out[:limit], max(0, len(out) - limit)

@@ -39,6 +39,17 @@ def test_every_number_is_replaced_by_zero_nan_and_a_huge_value():
     assert huge["loss"] == degenerate.HUGE and huge["count"] > 2**60
 
 
+def test_each_part_of_a_record_is_damaged_alone_and_a_lists_ends_stand_for_it():
+    value = (1.0, 2, True, [0.5, 0.25, 0.125, 0.0625], {"a": np.ones(2), "b": 3.0})
+    found = labels(value)
+    for part in ("[0]", "[1]", "[4]['a']", "[4]['b']"):
+        assert f"the answer{part} replaced by NaN" in found, part
+    assert "the answer[2] flipped" in found and mutant(value, "the answer[2] flipped")[2] is False
+    assert "the answer[3][0] replaced by NaN" in found and "the answer[3][3] replaced by NaN" in found
+    assert "the answer[3][1] replaced by NaN" not in found, "a list's middle elements are like its ends"
+    assert mutant(value, "the answer replaced by None") is None
+
+
 def test_a_map_keeps_one_answer_per_case_and_damages_each():
     # student.map's reply: the grader, not the student, fixes its length; each case's answer is damaged alike
     value = [(True, np.ones(3)), (False, ("ValueError", "bad case")), (True, np.ones(2))]
@@ -58,12 +69,24 @@ def test_replies_of_one_structure_are_damaged_together_and_each_structure_alone(
     second = agent.encode({"value": [3.0, 4.0, 5.0]})   # the same structure: one call in a loop over cases
     third = agent.encode({"value": {"a": 1.0}})
     replies = [["main", first], ["main", second], ["numpy", third]]
-    found = dict(degenerate.reply_mutants(replies))
+    damaged, left_out = degenerate.reply_mutants(replies)
+    found = dict(damaged)
+    assert left_out == 0
     assert {label.split(":")[0] for label in found} == {"calls 1, 2", "call 3"}
     dropped = found["calls 1, 2: the answer with its last element dropped"]
     assert [wire.decode(data)["value"] for _, data in dropped[:2]] == [[1.0], [3.0, 4.0]]
     assert dropped[2] == replies[2] and [kernel for kernel, _ in dropped] == ["main", "main", "numpy"]
     assert wire.decode(found["call 3: every number in the answer replaced by NaN"][2][1])["value"]["a"] != 1.0
+
+
+def test_the_cases_of_a_map_may_all_become_errors_and_a_limit_is_reported():
+    replies = [["main", agent.encode({"value": [(True, 1.0), (True, 2.0)]})]]
+    damaged, _ = degenerate.reply_mutants(replies)
+    errors = dict(damaged)["call 1: every case an error"]
+    assert all(entry[0] is False for entry in wire.decode(errors[0][1])["value"])
+    record = {f"k{i}": float(i) for i in range(60)}   # 60 parts, each damaged alone: more than the limit
+    some, left_out = degenerate.reply_mutants([["main", agent.encode({"value": record})]], limit=10)
+    assert len(some) == 10 and left_out > 0
 
 
 def test_flat_answers_are_replies_the_judge_reads():
