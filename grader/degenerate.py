@@ -34,7 +34,8 @@ from grader.judge import agent, wire
 # What a notebook that solves nothing might answer to every call a hidden test makes.
 FLAT = [None, 0, 0.0, float("nan"), True, "", [], (), {}, "numpy.zeros(0)", "torch.zeros(0)"]
 HUGE = 1e30
-MAX_PER_TEST = 80    # damaged replies tried per hidden test (judge_checks says when some were left out)
+MAX_PER_TEST = 80    # damaged replies tried per hidden test, spread over all (judge_checks says how many)
+RECORD_SAMPLE = 6    # parts of a larger tuple or dict (a state_dict) that are damaged one by one
 
 
 def flat_answers():
@@ -79,12 +80,15 @@ def _children(x):
 
 def _paths(x, path=()):
     """(path, node) for x and every node below it, path being the keys from x. Every part of a
-    record (a tuple or a dict) is followed; of a list, whose elements are alike, only the first
-    and the last."""
+    small record (a tuple or a dict) is followed; of a list, whose elements are alike, only the
+    first and the last; of a large record (a state_dict), RECORD_SAMPLE parts spread over it."""
     yield path, x
     children = _children(x)
     if isinstance(x, list) and len(children) > 2:
         children = [children[0], children[-1]]
+    elif len(children) > RECORD_SAMPLE:
+        step = (len(children) - 1) / (RECORD_SAMPLE - 1)
+        children = [children[round(k * step)] for k in range(RECORD_SAMPLE)]
     for key, child in children:
         yield from _paths(child, path + (key,))
 
@@ -235,7 +239,7 @@ def value_mutants(value):
 
 def reply_mutants(replies, limit=MAX_PER_TEST):
     """Damaged versions of one hidden test's recorded replies: ([(label, replies')], how many
-    more there were than limit).
+    there were before at most limit of them, spread over all, were kept).
 
     replies: [[kernel, reply bytes], ...] in call order. Each damage is applied to every reply of
     one structure (see signature): a loop of calls over cases is damaged as a whole, as the cases
@@ -274,4 +278,7 @@ def reply_mutants(replies, limit=MAX_PER_TEST):
                     changed = True
             if changed:
                 out.append((f"{calls}: {label}", damaged))
-    return out[:limit], max(0, len(out) - limit)
+    if len(out) > limit:  # spread over every call and part, rather than the first ones only
+        step = (len(out) - 1) / (limit - 1)
+        return [out[round(k * step)] for k in range(limit)], len(out)
+    return out, len(out)

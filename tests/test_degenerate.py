@@ -69,9 +69,9 @@ def test_replies_of_one_structure_are_damaged_together_and_each_structure_alone(
     second = agent.encode({"value": [3.0, 4.0, 5.0]})   # the same structure: one call in a loop over cases
     third = agent.encode({"value": {"a": 1.0}})
     replies = [["main", first], ["main", second], ["numpy", third]]
-    damaged, left_out = degenerate.reply_mutants(replies)
+    damaged, total = degenerate.reply_mutants(replies)
     found = dict(damaged)
-    assert left_out == 0
+    assert total == len(damaged)
     assert {label.split(":")[0] for label in found} == {"calls 1, 2", "call 3"}
     dropped = found["calls 1, 2: the answer with its last element dropped"]
     assert [wire.decode(data)["value"] for _, data in dropped[:2]] == [[1.0], [3.0, 4.0]]
@@ -84,9 +84,13 @@ def test_the_cases_of_a_map_may_all_become_errors_and_a_limit_is_reported():
     damaged, _ = degenerate.reply_mutants(replies)
     errors = dict(damaged)["call 1: every case an error"]
     assert all(entry[0] is False for entry in wire.decode(errors[0][1])["value"])
-    record = {f"k{i}": float(i) for i in range(60)}   # 60 parts, each damaged alone: more than the limit
-    some, left_out = degenerate.reply_mutants([["main", agent.encode({"value": record})]], limit=10)
-    assert len(some) == 10 and left_out > 0
+    record = {f"k{i}": float(i) for i in range(60)}   # a large record: a spread of its parts is damaged
+    labels_of_record = [label for label, _ in degenerate.reply_mutants([["main", agent.encode({"value": record})]])[0]]
+    parts = sorted({label.split("'")[1] for label in labels_of_record if "replaced by NaN" in label and "'" in label})
+    assert len(parts) == degenerate.RECORD_SAMPLE and "k0" in parts and "k59" in parts
+    many = [(i, float(i)) for i in range(40)]   # a list of 40 records: more damages than the limit
+    some, total = degenerate.reply_mutants([["main", agent.encode({"value": tuple(x for pair in many for x in pair)})]], limit=10)
+    assert len(some) == 10 and total > 10 and some[0][0] != some[-1][0]
 
 
 def test_flat_answers_are_replies_the_judge_reads():
